@@ -1,0 +1,63 @@
+/*
+ * backend_ref.c - the "ref" backend: the float32 reference model (cmodel/ref)
+ * behind the backend interface. Its state blob is the reference state block.
+ */
+#include "backend.h"
+#include "error.h"
+#include "ref/ref.h"
+
+#include <string.h>
+
+static rwkvacc_status ref_open(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
+                               void **impl, rwkvacc_error *err)
+{
+    rw_ref *r = rw_ref_new(m, opt ? opt->max_chunk : 0);
+    if (!r)
+        return rw_fail(err, RWKVACC_E_NOMEM, "ref backend: out of memory");
+    *impl = r;
+    return RWKVACC_OK;
+}
+
+static void ref_close(void *impl)
+{
+    rw_ref_free(impl);
+}
+
+static void ref_reset(void *impl)
+{
+    rw_ref_reset(impl);
+}
+
+static rwkvacc_status ref_feed(void *impl, const uint32_t *tokens, size_t n, float *logits,
+                               int all_logits, rwkvacc_error *err)
+{
+    rw_ref_forward(impl, tokens, n, logits, all_logits);
+    return RWKVACC_OK;
+}
+
+static size_t ref_state_size(const void *impl)
+{
+    return ((const rw_ref *)impl)->state_floats * sizeof(float);
+}
+
+static void ref_state_get(const void *impl, void *buf)
+{
+    memcpy(buf, ((const rw_ref *)impl)->state, ref_state_size(impl));
+}
+
+static void ref_state_set(void *impl, const void *buf)
+{
+    memcpy(((rw_ref *)impl)->state, buf, ref_state_size(impl));
+}
+
+const rw_backend rw_backend_ref = {
+    .name = "ref",
+    .summary = "float32 reference model in C (the specification)",
+    .open = ref_open,
+    .close = ref_close,
+    .reset = ref_reset,
+    .feed = ref_feed,
+    .state_size = ref_state_size,
+    .state_get = ref_state_get,
+    .state_set = ref_state_set,
+};

@@ -1,0 +1,136 @@
+/*
+ * context.c - the public context API (rwkvacc_ctx_*): opens a backend by name,
+ * checks every argument before the backend sees it, so that a failed call changes
+ * nothing, and wraps backend states in self-describing blobs (docs/state.md).
+ */
+#include "backend.h"
+#include "error.h"
+#include "tensor_file.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct rwkvacc_ctx {
+    const rw_backend *be;
+    void *impl;
+    const rwkvacc_model *model;
+    rwkvacc_model_info info;
+};
+
+#define STATE_MAGIC "RWKVSTAT"
+#define STATE_FORMAT 1u
+#define STATE_NAME_LEN 16
+enum { STATE_HEADER_BYTES = 8 + 4 * 8 + STATE_NAME_LEN + 8 };
+
+rwkvacc_status rwkvacc_ctx_open(const char *backend, const rwkvacc_model *m,
+                                const rwkvacc_ctx_options *opt, rwkvacc_ctx **out,
+                                rwkvacc_error *err)
+{
+    const rw_backend *be = rw_backend_find(backend ? backend : "ref");
+    rwkvacc_ctx *c;
+    rwkvacc_status s;
+    if (!be)
+        return rw_fail(err, RWKVACC_E_BACKEND, "unknown backend '%s' (see 'rwkvacc "
+                       "backends')", backend);
+    if (!m)
+        return rw_fail(err, RWKVACC_E_ARG, "no model given");
+    if (!(c = calloc(1, sizeof *c)))
+        return rw_fail(err, RWKVACC_E_NOMEM, "out of memory");
+    c->be = be;
+    c->model = m;
+    rwkvacc_model_get_info(m, &c->info);
+    if ((s = be->open(m, opt, &c->impl, err)) != RWKVACC_OK) {
+        free(c);
+        return s;
+    }
+    *out = c;
+    return RWKVACC_OK;
+}
+
+void rwkvacc_ctx_close(rwkvacc_ctx *c)
+{
+    if (!c)
+        return;
+    c->be->close(c->impl);
+    free(c);
+}
+
+uint32_t rwkvacc_ctx_n_vocab(const rwkvacc_ctx *c)
+{
+    return c->info.n_vocab;
+}
+
+void rwkvacc_ctx_reset(rwkvacc_ctx *c)
+{
+    c->be->reset(c->impl);
+}
+
+rwkvacc_status rwkvacc_ctx_feed(rwkvacc_ctx *c, const uint32_t *tokens, size_t n,
+                                float *logits, int all_logits, rwkvacc_error *err)
+{
+    if (n == 0 || !tokens)
+        return rw_fail(err, RWKVACC_E_ARG, "no tokens to feed");
+    for (size_t i = 0; i < n; i++)
+        if (tokens[i] >= c->info.n_vocab)
+            return rw_fail(err, RWKVACC_E_TOKEN, "token %zu has id %u, but the model's "
+                           "vocabulary has %u tokens", i, tokens[i], c->info.n_vocab);
+    return c->be->feed(c->impl, tokens, n, logits, all_logits, err);
+}
+
+size_t rwkvacc_ctx_state_size(const rwkvacc_ctx *c)
+{
+    return STATE_HEADER_BYTES + c->be->state_size(c->impl);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The header as this context would write it. */
+static void state_header(const rwkvacc_ctx *c, uint8_t *h)
+{
+    const rwkvacc_model_info *I = &c->info;
+    uint32_t f[8] = {STATE_FORMAT, (uint32_t)I->arch, I->n_vocab, I->n_embd,
+                     I->n_layer, I->n_head, I->head_size, I->n_ffn};
+    uint64_t payload = c->be->state_size(c->impl);
+    memset(h, 0, STATE_HEADER_BYTES);
+    memcpy(h, STATE_MAGIC, 8);
+    for (int i = 0; i < 8; i++)
+        put32(h + 8 + 4 * i, f[i]);
+    strncpy((char *)h + 40, c->be->name, STATE_NAME_LEN - 1);
+    put32(h + 56, (uint32_t)payload);
+    put32(h + 60, (uint32_t)(payload >> 32));
+}
+
+rwkvacc_status rwkvacc_ctx_state_save(const rwkvacc_ctx *c, void *buf, size_t len,
+                                      rwkvacc_error *err)
+{
+    if (len < rwkvacc_ctx_state_size(c))
+        return rw_fail(err, RWKVACC_E_ARG, "state buffer of %zu bytes, %zu needed", len,
+                       rwkvacc_ctx_state_size(c));
+    state_header(c, buf);
+    c->be->state_get(c->impl, (uint8_t *)buf + STATE_HEADER_BYTES);
+    return RWKVACC_OK;
+}
+
+rwkvacc_status rwkvacc_ctx_state_load(rwkvacc_ctx *c, const void *buf, size_t len,
+                                      rwkvacc_error *err)
+{
+    uint8_t want[STATE_HEADER_BYTES];
+    const uint8_t *h = buf;
+    if (len != rwkvacc_ctx_state_size(c) || memcmp(h, STATE_MAGIC, 8) != 0)
+        return rw_fail(err, RWKVACC_E_STATE, "state blob of %zu bytes is not a state of "
+                       "this model (%zu bytes expected)", len, rwkvacc_ctx_state_size(c));
+    state_header(c, want);
+    if (memcmp(h + 40, want + 40, STATE_NAME_LEN) != 0)
+        return rw_fail(err, RWKVACC_E_STATE, "state blob comes from backend '%.15s', not "
+                       "'%s'", (const char *)h + 40, c->be->name);
+    if (memcmp(h, want, STATE_HEADER_BYTES) != 0)
+        return rw_fail(err, RWKVACC_E_STATE, "state blob comes from a model of another "
+                       "version or shape (version %s, n_embd %u)",
+                       rwkvacc_arch_name((rwkvacc_arch)rw_le32(h + 12)), rw_le32(h + 20));
+    c->be->state_set(c->impl, h + STATE_HEADER_BYTES);
+    return RWKVACC_OK;
+}

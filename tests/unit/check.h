@@ -1,0 +1,28 @@
+/*
+ * check.h - the unit tests' tiny harness. Each check prints one line the runner
+ * counts: "ok NAME", "FAIL NAME: why" or "skip NAME: why". main() returns
+ * check_exit(), non-zero when anything failed.
+ */
+#ifndef RWKVACC_CHECK_H
+#define RWKVACC_CHECK_H
+
+#include <stdio.h>
+
+extern int check_failures;
+
+/* Reports one named check; returns cond. */
+int check(int cond, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void check_skip(const char *name, const char *why);
+int check_exit(void);
+
+/* The shared test data folder ($SHARED, default ../shared), or NULL when it is
+ * missing. Under CI=true a missing folder is a failure, reported once. */
+const char *check_shared_dir(void);
+/* $SHARED/models/FILE into buf; NULL (and a skip or failure) when missing. */
+const char *check_shared_path(char *buf, size_t len, const char *sub, const char *test);
+
+/* Reads a whole file (malloc'd); NULL on error. */
+void *check_read_file(const char *path, size_t *len);
+
+#endif
