@@ -1,0 +1,134 @@
+/*
+ * cli.h - what the subcommands of the rwkvacc command share: option parsing,
+ * opening a model, tokenizer and context, reading and atomically writing files,
+ * and the one-line error messages.
+ *
+ * Exit statuses: 0 success, 1 a failure (a file, the model, the library), 2 a
+ * usage error (unknown or missing option, bad number, empty prompt, ...). Every
+ * failure prints exactly one line to stderr, "rwkvacc: " and the problem.
+ */
+#ifndef RWKVACC_CLI_H
+#define RWKVACC_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rwkvacc.h"
+
+#define CLI_VERSION "0.1.0"
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+/* cli_parse's "go on" (every other value is an exit status to return now). */
+#define CLI_CONTINUE (-1)
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------- messages */
+
+/* Prints "rwkvacc: MESSAGE" as one line on stderr (control characters in the
+ * message become spaces) and returns CLI_EXIT_FAIL. */
+int cli_fail(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* The same, returning CLI_EXIT_USAGE. */
+int cli_usage(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* Prints the library's message (or the status text when it left none) and
+ * returns CLI_EXIT_FAIL. */
+int cli_lib_fail(const rwkvacc_error *err, rwkvacc_status st);
+
+/* -------------------------------------------------------------- options */
+
+typedef enum cli_kind {
+    CLI_STR,    /* dest: const char **, not empty */
+    CLI_TEXT,   /* dest: const char **, may be empty */
+    CLI_UINT,   /* dest: uint64_t *, decimal digits only, within [min, max] */
+    CLI_DOUBLE, /* dest: double *, finite, within [min, max] */
+    CLI_FLAG    /* dest: int *, set to 1; takes no value */
+} cli_kind;
+
+typedef struct cli_opt {
+    const char *name;  /* "--model"; NULL ends the table */
+    const char *alias; /* "-n" or NULL */
+    cli_kind kind;
+    void *dest;
+    double min, max;   /* numbers only */
+    int required;
+    int seen;          /* set by cli_parse */
+} cli_opt;
+
+/* Parses argv[1..argc-1] of subcommand cmd (argv[0] is the subcommand's name):
+ * "--name value", "--name=value", "-n value"; "--" ends options; --help/-h
+ * prints help to stdout. Up to max_pos positional arguments go to pos (*n_pos
+ * of them). Returns CLI_CONTINUE, or the exit status to return at once after a
+ * message (0 after --help, CLI_EXIT_USAGE after a usage error). */
+int cli_parse(const char *cmd, const char *help, int argc, char **argv, cli_opt *opts,
+              const char **pos, size_t max_pos, size_t *n_pos);
+
+/* ------------------------------------------------------------- sessions */
+
+typedef struct cli_session {
+    rwkvacc_tokenizer *tok;
+    rwkvacc_model *model;
+    rwkvacc_model_info info;
+    rwkvacc_ctx *ctx;
+} cli_session;
+
+enum { CLI_WANT_TOK = 1, CLI_WANT_MODEL = 2, CLI_WANT_CTX = 4 };
+
+/* Loads what want asks for (the tokenizer from
+ * vocab, or the byte tokenizer when vocab is NULL; the model; a context on the
+ * backend) and checks that the tokenizer's ids fit the model. Returns
+ * CLI_EXIT_OK, or an exit status after printing the error (everything freed). */
+int cli_session_open(cli_session *s, int want, const char *model_path,
+                     const char *backend, const char *vocab);
+void cli_session_close(cli_session *s);
+
+/* ---------------------------------------------------------------- files */
+
+/* Reads a whole file (or standard input when path is NULL or "-") into a malloc'd
+ * buffer with a NUL after the len bytes. Returns CLI_EXIT_OK or prints
+ * "cannot read PATH: reason" and returns CLI_EXIT_FAIL. */
+int cli_read_file(const char *path, char **buf, size_t *len);
+
+/* A file written under a temporary name in the same folder and renamed over
+ * path only by cli_out_commit, so a failure leaves path as it was. "-" is
+ * standard output; an existing device or pipe (/dev/null) is written directly. */
+typedef struct cli_out {
+    const char *path;
+    char *tmp;
+    FILE *f;
+} cli_out;
+
+int cli_out_open(cli_out *o, const char *path);
+/* Writes n floats as little-endian float32. */
+int cli_out_write_f32(cli_out *o, const float *v, size_t n);
+/* Flushes, syncs, closes and renames; on any failure removes the temporary
+ * file. Returns CLI_EXIT_OK or prints the error and returns CLI_EXIT_FAIL. */
+int cli_out_commit(cli_out *o);
+/* Removes the temporary file, if still open; safe to call twice. */
+void cli_out_abort(cli_out *o);
+
+/* Monotonic seconds. */
+double cli_now(void);
+
+/* Tokens fed together in one call when all logits are wanted: enough to keep
+ * about 16 MB of logits. */
+size_t cli_chunk_tokens(uint32_t n_vocab);
+
+/* ----------------------------------------------------------- subcommands */
+
+int cmd_info(int argc, char **argv);
+int cmd_backends(int argc, char **argv);
+int cmd_logits(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_tokenize(int argc, char **argv);
+int cmd_detokenize(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+#endif
