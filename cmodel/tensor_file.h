@@ -39,7 +39,8 @@ typedef struct rw_tensor_dir {
     size_t n, cap;
 } rw_tensor_dir;
 
-/* Parsers. On failure the directory is freed and err names the file. */
+/* Parsers. On failure the directory is freed and err names the file. They do not
+ * reject repeated names: callers run rw_dir_check_unique (rw_model_bind does). */
 rwkvacc_status rw_parse_ggml(const uint8_t *buf, size_t len, rw_tensor_dir *dir,
                              rwkvacc_error *err);
 rwkvacc_status rw_parse_safetensors(const uint8_t *buf, size_t len, rw_tensor_dir *dir,
