@@ -52,6 +52,7 @@ struct rwkvacc_model {
     float *ln_out_w, *ln_out_b;
     rw_mat head;       /* n_vocab x C */
     rw_layer *layers;  /* n_layer */
+    struct rw_qmodel *q; /* set when loaded from a quantized file; float tensors then absent */
     void **allocs;     /* every buffer the model owns */
     size_t n_allocs, cap_allocs;
 };

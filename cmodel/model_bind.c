@@ -8,6 +8,7 @@
 #include "model_bind.h"
 
 #include "error.h"
+#include "golden/qmodel.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -523,6 +524,7 @@ void rwkvacc_model_free(rwkvacc_model *m)
         free(m->allocs[i]);
     free(m->allocs);
     free(m->layers);
+    rw_qmodel_free(m->q);
     free(m);
 }
 

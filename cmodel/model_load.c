@@ -3,6 +3,7 @@
  * its format by its first bytes and hands it to the parser and the binder.
  */
 #include "error.h"
+#include "golden/qmodel.h"
 #include "model_bind.h"
 
 #include <errno.h>
@@ -51,6 +52,25 @@ static int looks_like_safetensors(const uint8_t *buf, size_t len)
     return len >= 9 && buf[8] == '{' && rw_le64(buf) <= len - 8;
 }
 
+/* A quantized model file: the model holds only its info and the quantized model. */
+static rwkvacc_status load_quantized(const uint8_t *buf, size_t len, const char *name,
+                                     rwkvacc_model **out, rwkvacc_error *err)
+{
+    rw_qmodel *q = NULL;
+    rwkvacc_model *m;
+    rwkvacc_status s = rw_qmodel_read_mem(buf, len, name, &q, err);
+    if (s != RWKVACC_OK)
+        return s;
+    if (!(m = calloc(1, sizeof *m))) {
+        rw_qmodel_free(q);
+        return rw_fail(err, RWKVACC_E_NOMEM, "%s: out of memory", name);
+    }
+    m->info = q->info;
+    m->q = q;
+    *out = m;
+    return RWKVACC_OK;
+}
+
 rwkvacc_status rwkvacc_model_load_mem(const void *data, size_t len, const char *name,
                                       rwkvacc_model **out, rwkvacc_error *err)
 {
@@ -61,13 +81,15 @@ rwkvacc_status rwkvacc_model_load_mem(const void *data, size_t len, const char *
     dir.file = name;
     if (len == 0)
         return rw_fail(err, RWKVACC_E_FORMAT, "%s: file is empty", name);
+    if (rw_qmodel_is_file(buf, len))
+        return load_quantized(buf, len, name, out, err);
     if (len >= 4 && rw_le32(buf) == 0x67676d66u)
         s = rw_parse_ggml(buf, len, &dir, err);
     else if (looks_like_safetensors(buf, len))
         s = rw_parse_safetensors(buf, len, &dir, err);
     else
         return rw_fail(err, RWKVACC_E_FORMAT, "%s: bad magic: neither an rwkv.cpp model "
-                       "(0x67676d66) nor a safetensors file", name);
+                       "(0x67676d66), a safetensors file nor a quantized rwkvacc model", name);
     if (s != RWKVACC_OK)
         return s;
     dir.file_bytes = len;

@@ -19,9 +19,14 @@ typedef struct rw_backend {
     /* tokens are already checked against n_vocab; logits as rwkvacc_ctx_feed */
     rwkvacc_status (*feed)(void *impl, const uint32_t *tokens, size_t n, float *logits,
                            int all_logits, rwkvacc_error *err);
+    /* optional (NULL): integer logits, as rwkvacc_ctx_feed_raw */
+    rwkvacc_status (*feed_raw)(void *impl, const uint32_t *tokens, size_t n, int32_t *raw,
+                               rwkvacc_error *err);
     size_t (*state_size)(const void *impl);           /* bytes */
     void (*state_get)(const void *impl, void *buf);   /* state_size bytes */
     void (*state_set)(void *impl, const void *buf);
+    /* optional (NULL): event counters, as rwkvacc_ctx_events */
+    void (*events)(const void *impl, uint64_t *counts, const char **names, size_t *n);
 } rw_backend;
 
 /* The registry (backends.c). */

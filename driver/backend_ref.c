@@ -4,6 +4,7 @@
  */
 #include "backend.h"
 #include "error.h"
+#include "model.h"
 #include "ref/ref.h"
 
 #include <string.h>
@@ -11,7 +12,14 @@
 static rwkvacc_status ref_open(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
                                void **impl, rwkvacc_error *err)
 {
-    rw_ref *r = rw_ref_new(m, opt ? opt->max_chunk : 0);
+    rw_ref *r;
+    if (m->q && !m->layers)
+        return rw_fail(err, RWKVACC_E_UNSUPPORTED, "ref needs a float model; this one was "
+                       "read from a quantized file (%s)", m->info.file_dtype);
+    if (opt && opt->weight_bits)
+        return rw_fail(err, RWKVACC_E_ARG, "ref runs float weights: %u-bit weights need an "
+                       "integer backend", opt->weight_bits);
+    r = rw_ref_new(m, opt ? opt->max_chunk : 0);
     if (!r)
         return rw_fail(err, RWKVACC_E_NOMEM, "ref backend: out of memory");
     *impl = r;

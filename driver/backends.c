@@ -6,9 +6,11 @@
 #include <string.h>
 
 extern const rw_backend rw_backend_ref;
+extern const rw_backend rw_backend_golden;
 
 static const rw_backend *const backends[] = {
     &rw_backend_ref,
+    &rw_backend_golden,
 };
 
 const rw_backend *rw_backend_at(size_t index)

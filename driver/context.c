@@ -65,8 +65,8 @@ void rwkvacc_ctx_reset(rwkvacc_ctx *c)
     c->be->reset(c->impl);
 }
 
-rwkvacc_status rwkvacc_ctx_feed(rwkvacc_ctx *c, const uint32_t *tokens, size_t n,
-                                float *logits, int all_logits, rwkvacc_error *err)
+static rwkvacc_status check_tokens(const rwkvacc_ctx *c, const uint32_t *tokens, size_t n,
+                                   rwkvacc_error *err)
 {
     if (n == 0 || !tokens)
         return rw_fail(err, RWKVACC_E_ARG, "no tokens to feed");
@@ -74,7 +74,36 @@ rwkvacc_status rwkvacc_ctx_feed(rwkvacc_ctx *c, const uint32_t *tokens, size_t n
         if (tokens[i] >= c->info.n_vocab)
             return rw_fail(err, RWKVACC_E_TOKEN, "token %zu has id %u, but the model's "
                            "vocabulary has %u tokens", i, tokens[i], c->info.n_vocab);
+    return RWKVACC_OK;
+}
+
+rwkvacc_status rwkvacc_ctx_feed(rwkvacc_ctx *c, const uint32_t *tokens, size_t n,
+                                float *logits, int all_logits, rwkvacc_error *err)
+{
+    rwkvacc_status s = check_tokens(c, tokens, n, err);
+    if (s != RWKVACC_OK)
+        return s;
     return c->be->feed(c->impl, tokens, n, logits, all_logits, err);
+}
+
+rwkvacc_status rwkvacc_ctx_feed_raw(rwkvacc_ctx *c, const uint32_t *tokens, size_t n,
+                                    int32_t *raw, rwkvacc_error *err)
+{
+    rwkvacc_status s;
+    if (!c->be->feed_raw)
+        return rw_fail(err, RWKVACC_E_UNSUPPORTED, "backend '%s' has no integer logits "
+                       "(--raw needs an integer backend such as golden)", c->be->name);
+    if ((s = check_tokens(c, tokens, n, err)) != RWKVACC_OK)
+        return s;
+    return c->be->feed_raw(c->impl, tokens, n, raw, err);
+}
+
+void rwkvacc_ctx_events(const rwkvacc_ctx *c, uint64_t *counts, const char **names, size_t *n)
+{
+    if (c->be->events)
+        c->be->events(c->impl, counts, names, n);
+    else
+        *n = 0;
 }
 
 size_t rwkvacc_ctx_state_size(const rwkvacc_ctx *c)

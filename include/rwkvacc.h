@@ -71,8 +71,9 @@ typedef struct rwkvacc_model_info {
     const char *file_dtype;     /* "FP32", "FP16", "BF16" or "mixed" */
 } rwkvacc_model_info;
 
-/* Reads an rwkv.cpp .bin (version 100/101, FP32/FP16) or a safetensors file
- * holding a PyTorch RWKV state dict (F32/F16/BF16). */
+/* Reads an rwkv.cpp .bin (version 100/101, FP32/FP16), a safetensors file
+ * holding a PyTorch RWKV state dict (F32/F16/BF16), or a quantized model written
+ * by `rwkvacc quantize` (integer backends only). */
 rwkvacc_status rwkvacc_model_load(const char *path, rwkvacc_model **out,
                                   rwkvacc_error *err);
 /* The same from memory; name is used in messages. buf is not kept. */
@@ -89,6 +90,8 @@ typedef struct rwkvacc_ctx rwkvacc_ctx;
 
 typedef struct rwkvacc_ctx_options {
     uint32_t max_chunk; /* tokens processed together in sequence mode; 0 = default */
+    uint32_t weight_bits; /* 0: as the model file is; 8 or 4: quantize a float model on the fly */
+    uint32_t group;       /* INT4 group size (default 64) */
 } rwkvacc_ctx_options;
 
 /* Backends are listed by name; index runs from 0 while the result is non-NULL. */
@@ -112,6 +115,18 @@ void rwkvacc_ctx_reset(rwkvacc_ctx *c);
 rwkvacc_status rwkvacc_ctx_feed(rwkvacc_ctx *c, const uint32_t *tokens, size_t n,
                                 float *logits, int all_logits, rwkvacc_error *err);
 
+/* Integer backends only: the datapath's own logits after every token, n x
+ * (1 + n_vocab) int32: the exponent e, then the mantissas m (logit = m * 2^e).
+ * RWKVACC_E_UNSUPPORTED on a float backend. Checks as rwkvacc_ctx_feed. */
+rwkvacc_status rwkvacc_ctx_feed_raw(rwkvacc_ctx *c, const uint32_t *tokens, size_t n,
+                                    int32_t *raw, rwkvacc_error *err);
+
+/* Event counters of an integer backend since the context was opened (clamps,
+ * accumulator bound checks: docs/numerics.md); *n in: capacity, out: count
+ * (0 for a backend without counters). */
+void rwkvacc_ctx_events(const rwkvacc_ctx *c, uint64_t *counts, const char **names,
+                        size_t *n);
+
 /* State blobs: a header naming the model's shape and the backend, then the
  * backend's state (docs/state.md). */
 size_t rwkvacc_ctx_state_size(const rwkvacc_ctx *c);
@@ -119,6 +134,24 @@ rwkvacc_status rwkvacc_ctx_state_save(const rwkvacc_ctx *c, void *buf, size_t le
                                       rwkvacc_error *err);
 rwkvacc_status rwkvacc_ctx_state_load(rwkvacc_ctx *c, const void *buf, size_t len,
                                       rwkvacc_error *err);
+
+/* ------------------------------------------------------------ evaluation */
+
+/* How well a context predicts a token sequence. */
+typedef struct rwkvacc_eval_stats {
+    uint64_t scored;  /* positions scored */
+    double bits;      /* sum of -log2 p(next token) */
+    uint64_t top1;    /* positions where the next token had the highest logit */
+    uint64_t agree;   /* positions where the argmax equals the other context's */
+} rwkvacc_eval_stats;
+
+/* Feeds tokens[0 .. n-2] to c (and to other, when not NULL, in lockstep) from
+ * their current states and scores the prediction of tokens[t + 1] for every
+ * t >= first. Accumulates into *s (and *os for other); agree counts are filled
+ * when other is given. */
+rwkvacc_status rwkvacc_eval_tokens(rwkvacc_ctx *c, rwkvacc_ctx *other, const uint32_t *tokens,
+                                   size_t n, size_t first, rwkvacc_eval_stats *s,
+                                   rwkvacc_eval_stats *os, rwkvacc_error *err);
 
 /* ------------------------------------------------------------ tokenizers */
 

@@ -187,8 +187,42 @@ void cli_session_close(cli_session *s)
     memset(s, 0, sizeof *s);
 }
 
+int cli_weight_options(const char *cmd, const cli_weights *w, uint32_t *bits,
+                       uint32_t *group)
+{
+    char q[64];
+    *bits = 0;
+    *group = 64;
+    if (w->weights) {
+        if (!strcmp(w->weights, "int8"))
+            *bits = 8;
+        else if (!strcmp(w->weights, "int4"))
+            *bits = 4;
+        else
+            return cli_usage("%s: --weights: '%s' is not int8 or int4", cmd,
+                             quote(w->weights, q, sizeof q));
+    }
+    if (w->group) {
+        if (*bits != 4)
+            return cli_usage("%s: --group is the INT4 group size: it needs --weights int4",
+                             cmd);
+        if (w->group % 2)
+            return cli_usage("%s: --group: %llu is odd (INT4 groups are even, 32 to 128)",
+                             cmd, (unsigned long long)w->group);
+        *group = (uint32_t)w->group;
+    }
+    return CLI_CONTINUE;
+}
+
 int cli_session_open(cli_session *s, int want, const char *model_path,
                      const char *backend, const char *vocab)
+{
+    return cli_session_open_opt(s, want, model_path, backend, vocab, NULL);
+}
+
+int cli_session_open_opt(cli_session *s, int want, const char *model_path,
+                         const char *backend, const char *vocab,
+                         const rwkvacc_ctx_options *opt)
 {
     rwkvacc_error err;
     rwkvacc_status st;
@@ -221,10 +255,13 @@ int cli_session_open(cli_session *s, int want, const char *model_path,
         }
     }
     if (want & CLI_WANT_CTX) {
-        st = rwkvacc_ctx_open(backend, s->model, NULL, &s->ctx, &err);
+        st = rwkvacc_ctx_open(backend, s->model, opt, &s->ctx, &err);
         if (st != RWKVACC_OK) {
             s->ctx = NULL;
             cli_session_close(s);
+            /* The backend cannot run this model: name the model file. */
+            if (st == RWKVACC_E_UNSUPPORTED && err.msg[0])
+                return cli_fail("%s: %s", model_path, err.msg);
             return cli_lib_fail(&err, st);
         }
     }

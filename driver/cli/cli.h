@@ -86,6 +86,25 @@ enum { CLI_WANT_TOK = 1, CLI_WANT_MODEL = 2, CLI_WANT_CTX = 4 };
  * CLI_EXIT_OK, or an exit status after printing the error (everything freed). */
 int cli_session_open(cli_session *s, int want, const char *model_path,
                      const char *backend, const char *vocab);
+/* The same with context options (opt may be NULL). */
+int cli_session_open_opt(cli_session *s, int want, const char *model_path,
+                         const char *backend, const char *vocab,
+                         const rwkvacc_ctx_options *opt);
+
+/* --weights int8|int4 and --group G, as logits, generate, eval and bench take
+ * them: put CLI_WEIGHT_OPTS(w) in the option table, then cli_weight_options. */
+typedef struct cli_weights {
+    const char *weights; /* NULL: as the model file is */
+    uint64_t group;      /* 0: not given */
+} cli_weights;
+#define CLI_WEIGHT_OPTS(w)                                                               \
+    {"--weights", NULL, CLI_STR, &(w).weights, 0, 0, 0, 0},                              \
+    {"--group", NULL, CLI_UINT, &(w).group, 32, 128, 0, 0}
+/* Checks the values ("int8" or "int4"; an even group, only with int4) and sets
+ * *bits (0 when --weights is absent) and *group (64 by default). Returns
+ * CLI_CONTINUE or CLI_EXIT_USAGE after a one-line message. */
+int cli_weight_options(const char *cmd, const cli_weights *w, uint32_t *bits,
+                       uint32_t *group);
 void cli_session_close(cli_session *s);
 
 /* ---------------------------------------------------------------- files */
@@ -130,5 +149,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_tokenize(int argc, char **argv);
 int cmd_detokenize(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_quantize(int argc, char **argv);
 
 #endif

@@ -18,7 +18,10 @@ static const char bench_help[] =
     "  --model, -m MODEL    model file (rwkv.cpp .bin or safetensors)\n"
     "  --backend, -b NAME   backend (default ref; see rwkvacc backends)\n"
     "  -n TOKENS            tokens per run, 1 to 1048576 (default 64)\n"
-    "  --runs R             timed runs per mode, 1 to 1000 (default 5)\n";
+    "  --runs R             timed runs per mode, 1 to 1000 (default 5)\n"
+    "  --weights int8|int4  quantize a float model on the fly (integer backends;\n"
+    "                       default: the weights as the model file has them)\n"
+    "  --group G            INT4 group size, even, 32 to 128 (default 64)\n";
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -60,11 +63,13 @@ int cmd_bench(int argc, char **argv)
 {
     const char *model = NULL, *backend = "ref";
     uint64_t n = 64, runs = 5;
+    cli_weights wopt = {NULL, 0};
     cli_opt opts[] = {
         {"--model", "-m", CLI_STR, &model, 0, 0, 1, 0},
         {"--backend", "-b", CLI_STR, &backend, 0, 0, 0, 0},
         {"-n", NULL, CLI_UINT, &n, 1, 1048576, 0, 0},
         {"--runs", NULL, CLI_UINT, &runs, 1, 1000, 0, 0},
+        CLI_WEIGHT_OPTS(wopt),
         {NULL, NULL, CLI_STR, NULL, 0, 0, 0, 0},
     };
     const char *pos[1];
@@ -72,9 +77,14 @@ int cmd_bench(int argc, char **argv)
     int rc = cli_parse("bench", bench_help, argc, argv, opts, pos, 0, &n_pos);
     if (rc != CLI_CONTINUE)
         return rc;
+    rwkvacc_ctx_options copt;
+    memset(&copt, 0, sizeof copt);
+    rc = cli_weight_options("bench", &wopt, &copt.weight_bits, &copt.group);
+    if (rc != CLI_CONTINUE)
+        return rc;
 
     cli_session s;
-    rc = cli_session_open(&s, CLI_WANT_CTX, model, backend, NULL);
+    rc = cli_session_open_opt(&s, CLI_WANT_CTX, model, backend, NULL, &copt);
     if (rc)
         return rc;
     uint32_t nv = rwkvacc_ctx_n_vocab(s.ctx);

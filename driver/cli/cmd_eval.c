@@ -24,21 +24,31 @@ static const char eval_help[] =
     "  --model, -m MODEL    model file (rwkv.cpp .bin or safetensors)\n"
     "  --backend, -b NAME   backend (default ref; see rwkvacc backends)\n"
     "  --vocab FILE         World vocabulary (default: bytes are tokens)\n"
-    "  --text FILE          the text to score (- for stdin)\n";
+    "  --text FILE          the text to score (- for stdin)\n"
+    "  --weights int8|int4  quantize a float model on the fly (integer backends;\n"
+    "                       default: the weights as the model file has them)\n"
+    "  --group G            INT4 group size, even, 32 to 128 (default 64)\n";
 
 int cmd_eval(int argc, char **argv)
 {
     const char *model = NULL, *backend = "ref", *vocab = NULL, *text = NULL;
+    cli_weights wopt = {NULL, 0};
     cli_opt opts[] = {
         {"--model", "-m", CLI_STR, &model, 0, 0, 1, 0},
         {"--backend", "-b", CLI_STR, &backend, 0, 0, 0, 0},
         {"--vocab", NULL, CLI_STR, &vocab, 0, 0, 0, 0},
         {"--text", NULL, CLI_STR, &text, 0, 0, 1, 0},
+        CLI_WEIGHT_OPTS(wopt),
         {NULL, NULL, CLI_STR, NULL, 0, 0, 0, 0},
     };
     const char *pos[1];
     size_t n_pos;
     int rc = cli_parse("eval", eval_help, argc, argv, opts, pos, 0, &n_pos);
+    if (rc != CLI_CONTINUE)
+        return rc;
+    rwkvacc_ctx_options copt;
+    memset(&copt, 0, sizeof copt);
+    rc = cli_weight_options("eval", &wopt, &copt.weight_bits, &copt.group);
     if (rc != CLI_CONTINUE)
         return rc;
 
@@ -49,7 +59,7 @@ int cmd_eval(int argc, char **argv)
     if (rc)
         return rc;
     cli_session s;
-    rc = cli_session_open(&s, CLI_WANT_TOK | CLI_WANT_CTX, model, backend, vocab);
+    rc = cli_session_open_opt(&s, CLI_WANT_TOK | CLI_WANT_CTX, model, backend, vocab, &copt);
     if (rc) {
         free(buf);
         return rc;

@@ -28,7 +28,10 @@ static const char generate_help[] =
     "  --temperature, -t T   softmax temperature, >= 0 (default 1.0; 0 = greedy)\n"
     "  --top-p P             nucleus sampling mass, 0 to 1 (default 0.85)\n"
     "  --seed, -s S          random seed, 0 to 2^64-1 (default 0)\n"
-    "  --echo                write the prompt first\n";
+    "  --echo                write the prompt first\n"
+    "  --weights int8|int4   quantize a float model on the fly (integer backends;\n"
+    "                        default: the weights as the model file has them)\n"
+    "  --group G             INT4 group size, even, 32 to 128 (default 64)\n";
 
 int cmd_generate(int argc, char **argv)
 {
@@ -36,6 +39,7 @@ int cmd_generate(int argc, char **argv)
     uint64_t n_gen = 100, seed = 0;
     double temperature = 1.0, top_p = 0.85;
     int echo = 0;
+    cli_weights wopt = {NULL, 0};
     cli_opt opts[] = {
         {"--model", "-m", CLI_STR, &model, 0, 0, 1, 0},
         {"--backend", "-b", CLI_STR, &backend, 0, 0, 0, 0},
@@ -46,6 +50,7 @@ int cmd_generate(int argc, char **argv)
         {"--top-p", NULL, CLI_DOUBLE, &top_p, 0, 1, 0, 0},
         {"--seed", "-s", CLI_UINT, &seed, 0, 18446744073709551615.0, 0, 0},
         {"--echo", NULL, CLI_FLAG, &echo, 0, 0, 0, 0},
+        CLI_WEIGHT_OPTS(wopt),
         {NULL, NULL, CLI_STR, NULL, 0, 0, 0, 0},
     };
     const char *pos[1];
@@ -53,9 +58,14 @@ int cmd_generate(int argc, char **argv)
     int rc = cli_parse("generate", generate_help, argc, argv, opts, pos, 0, &n_pos);
     if (rc != CLI_CONTINUE)
         return rc;
+    rwkvacc_ctx_options copt;
+    memset(&copt, 0, sizeof copt);
+    rc = cli_weight_options("generate", &wopt, &copt.weight_bits, &copt.group);
+    if (rc != CLI_CONTINUE)
+        return rc;
 
     cli_session s;
-    rc = cli_session_open(&s, CLI_WANT_TOK | CLI_WANT_CTX, model, backend, vocab);
+    rc = cli_session_open_opt(&s, CLI_WANT_TOK | CLI_WANT_CTX, model, backend, vocab, &copt);
     if (rc)
         return rc;
 

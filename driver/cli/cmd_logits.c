@@ -20,7 +20,11 @@ static const char logits_help[] =
     "                      not used with --tokens)\n"
     "  --prompt, -p TEXT   the text to feed, tokenized\n"
     "  --tokens FILE       the token ids to feed, little-endian uint32\n"
-    "  --out, -o FILE      output file, replaced only on success (- for stdout)\n";
+    "  --out, -o FILE      output file, replaced only on success (- for stdout)\n"
+    "  --weights int8|int4 quantize a float model on the fly (integer backends;\n"
+    "                      default: the weights as the model file has them)\n"
+    "  --group G           INT4 group size, even, 32 to 128 (default 64)\n"
+    "  --raw               raw integer logits (integer backends only)\n";
 
 /* Reads a file of little-endian uint32 token ids, each < n_vocab. */
 static int read_tokens(const char *path, uint32_t n_vocab, const char *model,
@@ -70,6 +74,8 @@ int cmd_logits(int argc, char **argv)
 {
     const char *model = NULL, *backend = "ref", *vocab = NULL, *prompt = NULL;
     const char *tokens = NULL, *out = NULL;
+    cli_weights wopt = {NULL, 0};
+    int raw = 0; /* integer logits as the integer backends compute them */
     cli_opt opts[] = {
         {"--model", "-m", CLI_STR, &model, 0, 0, 1, 0},
         {"--backend", "-b", CLI_STR, &backend, 0, 0, 0, 0},
@@ -77,6 +83,8 @@ int cmd_logits(int argc, char **argv)
         {"--prompt", "-p", CLI_STR, &prompt, 0, 0, 0, 0},
         {"--tokens", NULL, CLI_STR, &tokens, 0, 0, 0, 0},
         {"--out", "-o", CLI_STR, &out, 0, 0, 1, 0},
+        {"--raw", NULL, CLI_FLAG, &raw, 0, 0, 0, 0},
+        CLI_WEIGHT_OPTS(wopt),
         {NULL, NULL, CLI_STR, NULL, 0, 0, 0, 0},
     };
     const char *pos[1];
@@ -84,14 +92,22 @@ int cmd_logits(int argc, char **argv)
     int rc = cli_parse("logits", logits_help, argc, argv, opts, pos, 0, &n_pos);
     if (rc != CLI_CONTINUE)
         return rc;
+    rwkvacc_ctx_options copt;
+    memset(&copt, 0, sizeof copt);
+    rc = cli_weight_options("logits", &wopt, &copt.weight_bits, &copt.group);
+    if (rc != CLI_CONTINUE)
+        return rc;
+    /* The integer backends will honour raw; the float reference has none. */
+    if (raw && !strcmp(backend, "ref"))
+        return cli_usage("logits: --raw needs an integer backend");
     if (prompt && tokens)
         return cli_usage("logits: give either --prompt or --tokens, not both");
     if (!prompt && !tokens)
         return cli_usage("logits: missing --prompt or --tokens (see rwkvacc logits --help)");
 
     cli_session s;
-    rc = cli_session_open(&s, CLI_WANT_CTX | (prompt ? CLI_WANT_TOK : 0), model, backend,
-                          vocab);
+    rc = cli_session_open_opt(&s, CLI_WANT_CTX | (prompt ? CLI_WANT_TOK : 0), model,
+                              backend, vocab, &copt);
     if (rc)
         return rc;
 

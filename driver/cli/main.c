@@ -20,6 +20,7 @@ static const char usage[] =
     "  tokenize            print the token ids of a text\n"
     "  detokenize          write the bytes of token ids\n"
     "  bench               tokens per second of a backend\n"
+    "  quantize IN OUT     quantize a float model to INT8 or INT4 weights\n"
     "  backends            list the backends\n"
     "\n"
     "  rwkvacc COMMAND --help    options of a command\n"
@@ -36,7 +37,7 @@ typedef struct command {
 static const command commands[] = {
     {"info", cmd_info},         {"logits", cmd_logits},     {"generate", cmd_generate},
     {"eval", cmd_eval},         {"tokenize", cmd_tokenize}, {"detokenize", cmd_detokenize},
-    {"bench", cmd_bench},       {"backends", cmd_backends},
+    {"bench", cmd_bench},       {"backends", cmd_backends}, {"quantize", cmd_quantize},
 };
 
 static const command *find_command(const char *name)

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""gen_tables.py - generates every table of the special-function unit.
+
+The one source of the interpolation tables that the golden C model, the HLS C and
+the RTL share (docs/numerics.md, section "Special-function unit"):
+
+  cmodel/golden/tables.h, cmodel/golden/tables.c   const arrays and parameters
+  rtl/tables/NAME.mem                              $readmemh: one 32-bit hex word
+                                                    (two's complement) per line
+
+A table samples f at the N + 1 knots x_j = LO + j * 2^S (input LSBs, F fraction
+bits): entry f_j = round_half_even(f(x_j) * 2^G), saturated to the entry type.
+Values are computed with the decimal module at 40 significant digits (exp is
+correctly rounded there) or exactly with integers and fractions (recip, rsqrt),
+so the output is the same on every platform.
+
+Usage: gen_tables.py            write the files (paths relative to the repo)
+       gen_tables.py --check    regenerate into a temporary folder; exit 1 and name
+                                each committed file that differs (stale tables)
+"""
+import argparse
+import decimal
+import filecmp
+import math
+import os
+import sys
+import tempfile
+from decimal import Decimal as D
+from fractions import Fraction
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HEADER = "cmodel/golden/tables.h"
+SOURCE = "cmodel/golden/tables.c"
+MEMDIR = "rtl/tables"
+
+CTX = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
+
+DECAY7_C = D("0.606531")  # RWKV-7: exp(-0.5), as the float reference writes it
+
+
+def d_exp(x):
+    return CTX.exp(x)
+
+
+def d_sigmoid(x):
+    return CTX.divide(D(1), CTX.add(D(1), d_exp(CTX.minus(x))))
+
+
+def d_tanh(x):
+    e2 = d_exp(CTX.multiply(D(2), x))
+    return CTX.divide(CTX.subtract(e2, D(1)), CTX.add(e2, D(1)))
+
+
+def d_decay6(x):
+    return d_exp(CTX.minus(d_exp(x)))
+
+
+def d_decay7(x):
+    return d_exp(CTX.minus(CTX.multiply(DECAY7_C, d_sigmoid(x))))
+
+
+def round_decimal(v, g):
+    """round_half_even(v * 2^g) for a Decimal v and g >= 0."""
+    scaled = CTX.multiply(v, D(1 << g))
+    return int(scaled.to_integral_value(rounding=decimal.ROUND_HALF_EVEN, context=CTX))
+
+
+def knot_decimal(tab, j):
+    """Knot x_j as an exact Decimal: (LO + j * 2^S) / 2^F."""
+    num = tab["lo"] + j * (1 << tab["s"])
+    return CTX.divide(D(num), D(1 << tab["f"]))  # exact: at most F decimal digits
+
+
+def entry_transcendental(fn):
+    def entry(tab, j):
+        return round_decimal(fn(knot_decimal(tab, j)), tab["g"])
+    return entry
+
+
+def entry_recip(tab, j):
+    t = Fraction(tab["lo"] + j * (1 << tab["s"]), 1 << tab["f"])
+    return round(Fraction(1 << tab["g"]) / t)  # Fraction rounds half to even
+
+
+def entry_rsqrt(tab, j):
+    # round_half_even(2^G / sqrt(T / 2^F)) = round(sqrt(R)), R = 2^(2G+F) / T
+    T = tab["lo"] + j * (1 << tab["s"])
+    num, den = 1 << (2 * tab["g"] + tab["f"]), T
+    n = math.isqrt(num // den)  # floor(sqrt(R))
+    lhs, rhs = 4 * num, (2 * n + 1) ** 2 * den  # sqrt(R) vs n + 1/2
+    if lhs > rhs or (lhs == rhs and n % 2 == 1):
+        n += 1
+    return n
+
+
+def table(name, what, f, lo, hi, s, g, unsigned, entry):
+    """lo, hi: the domain in real units (exact binary fractions)."""
+    lo_fix = Fraction(lo) * (1 << f)
+    hi_fix = Fraction(hi) * (1 << f)
+    assert lo_fix.denominator == 1 and hi_fix.denominator == 1
+    width = int(hi_fix - lo_fix)
+    assert width % (1 << s) == 0, name
+    return dict(name=name, what=what, f=f, lo=int(lo_fix), hi=int(hi_fix), s=s,
+                n=width >> s, g=g, unsigned=unsigned, entry=entry)
+
+
+# name, function, F, domain [LO, HI), S, G, unsigned
+TABLES = [
+    table("sigmoid", "1 / (1 + e^-x), x in [-16, 16)",
+          24, -16, 16, 17, 30, False, entry_transcendental(d_sigmoid)),
+    table("tanh", "tanh(x), x in [-8, 8)",
+          24, -8, 8, 15, 30, False, entry_transcendental(d_tanh)),
+    table("exp_q16", "e^d, d in [-32, 0] (Q15.16; d = 0 is the last knot)",
+          16, -32, 0, 8, 30, False, entry_transcendental(d_exp)),
+    table("decay6", "exp(-exp(x)), x in [-24, 8), unsigned Q0.32 saturated",
+          24, -24, 8, 16, 32, True, entry_transcendental(d_decay6)),
+    table("decay7", "exp(-0.606531 * sigmoid(x)), x in [-24, 16), unsigned Q0.32",
+          24, -24, 16, 16, 32, True, entry_transcendental(d_decay7)),
+    table("recip", "1 / t, t in [1, 2)",
+          30, 1, 2, 19, 30, False, entry_recip),
+    table("rsqrt", "1 / sqrt(t), t in [1, 4)",
+          30, 1, 4, 20, 30, False, entry_rsqrt),
+]
+
+
+def entries(tab):
+    out = []
+    top = (1 << 32) - 1 if tab["unsigned"] else (1 << 31) - 1
+    bottom = 0 if tab["unsigned"] else -(1 << 31)
+    for j in range(tab["n"] + 1):
+        v = tab["entry"](tab, j)
+        out.append(min(max(v, bottom), top))
+    return out
+
+
+def c_int64(v):
+    return "INT64_C(%d)" % v if v >= 0 else "(-INT64_C(%d))" % -v
+
+
+def write_header(path):
+    lines = [
+        "/*",
+        " * tables.h - the special-function unit's interpolation tables. GENERATED by",
+        " * scripts/gen_tables.py: do not edit (tests/unit/test_sfu.c checks for drift).",
+        " *",
+        " * Table T samples f at the N + 1 knots x_j = LO + j * 2^S (input fixed point",
+        " * with F fraction bits): T[j] = round_half_even(f(x_j) * 2^G). An input x_fix",
+        " * (clamped to [LO, HI - 1]) is looked up as u = x_fix - LO, j = u >> S,",
+        " * r = u & (2^S - 1), y = T[j] + rw_shr_rne((T[j+1] - T[j]) * r, S).",
+        " * exp_q16 also takes x_fix = HI (d = 0): j = N gives T[N]. LO and HI are in",
+        " * input LSBs. Exact definitions: docs/numerics.md.",
+        " */",
+        "#ifndef RWKVACC_TABLES_H",
+        "#define RWKVACC_TABLES_H",
+        "",
+        "#include <stdint.h>",
+        "",
+    ]
+    for t in TABLES:
+        N = "RW_TAB_" + t["name"].upper()
+        ctype = "uint32_t" if t["unsigned"] else "int32_t"
+        lines += [
+            "/* %s: %s */" % (t["name"], t["what"]),
+            "#define %s_F %d /* input fraction bits */" % (N, t["f"]),
+            "#define %s_LO %s /* domain start, input LSBs */" % (N, c_int64(t["lo"])),
+            "#define %s_HI %s /* domain end (excluded), input LSBs */" % (N, c_int64(t["hi"])),
+            "#define %s_S %d /* segment width 2^S input LSBs */" % (N, t["s"]),
+            "#define %s_N %d /* segments; N + 1 entries */" % (N, t["n"]),
+            "#define %s_G %d /* output fraction bits */" % (N, t["g"]),
+            "extern const %s rw_tab_%s[%s_N + 1];" % (ctype, t["name"], N),
+            "",
+        ]
+    lines.append("#endif")
+    with open(path, "w", newline="\n") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+def write_source(path, data):
+    lines = [
+        "/* tables.c - GENERATED by scripts/gen_tables.py: do not edit. See tables.h. */",
+        '#include "tables.h"',
+    ]
+    for t in TABLES:
+        ctype = "uint32_t" if t["unsigned"] else "int32_t"
+        suffix = "u" if t["unsigned"] else ""
+        vals = data[t["name"]]
+        decl = "const %s rw_tab_%s[RW_TAB_%s_N + 1] = {" % (ctype, t["name"], t["name"].upper())
+        lines += ["", decl]
+        for i in range(0, len(vals), 8):
+            lines.append("    " + " ".join("%d%s," % (v, suffix) for v in vals[i:i + 8]))
+        lines.append("};")
+    with open(path, "w", newline="\n") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+def write_mem(path, vals):
+    with open(path, "w", newline="\n") as fh:
+        for v in vals:
+            fh.write("%08x\n" % (v & 0xFFFFFFFF))
+
+
+def outputs():
+    return [HEADER, SOURCE] + ["%s/%s.mem" % (MEMDIR, t["name"]) for t in TABLES]
+
+
+def generate(root):
+    data = {t["name"]: entries(t) for t in TABLES}
+    os.makedirs(os.path.join(root, os.path.dirname(HEADER)), exist_ok=True)
+    os.makedirs(os.path.join(root, MEMDIR), exist_ok=True)
+    write_header(os.path.join(root, HEADER))
+    write_source(os.path.join(root, SOURCE), data)
+    for t in TABLES:
+        write_mem(os.path.join(root, MEMDIR, t["name"] + ".mem"), data[t["name"]])
+
+
+def check():
+    stale = []
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(tmp)
+        for rel in outputs():
+            have = os.path.join(ROOT, rel)
+            fresh = os.path.join(tmp, rel)
+            if not os.path.isfile(have) or not filecmp.cmp(have, fresh, shallow=False):
+                stale.append(rel)
+    for rel in stale:
+        print("gen_tables: stale: %s (run scripts/gen_tables.py)" % rel)
+    if not stale:
+        print("gen_tables: %d files up to date" % len(outputs()))
+    return 1 if stale else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 if the committed outputs differ from a fresh generation")
+    args = ap.parse_args()
+    if args.check:
+        return check()
+    generate(ROOT)
+    for rel in outputs():
+        print("gen_tables: wrote %s" % rel)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
