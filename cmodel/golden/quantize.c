@@ -160,6 +160,21 @@ static uint16_t int4_group_scale(const float *w, uint32_t n, double amax, int16_
     return best;
 }
 
+/* Keeps the row's largest mantissa in [2^15, 2^16) after the scale search:
+ * doubling every mantissa and lowering the exponent by one is exact. */
+static void renormalize_row(uint16_t *sm, uint32_t ng, int16_t *se)
+{
+    uint16_t top = 0;
+    for (uint32_t g = 0; g < ng; g++)
+        top = sm[g] > top ? sm[g] : top;
+    while (top && top < 0x8000u) {
+        for (uint32_t g = 0; g < ng; g++)
+            sm[g] = (uint16_t)(sm[g] * 2u);
+        top = (uint16_t)(top * 2u);
+        (*se)--;
+    }
+}
+
 int rw_quant_row4(const float *w, uint32_t cols, uint32_t group, uint8_t *q4,
                   uint16_t *sm, int16_t *se)
 {
@@ -197,6 +212,7 @@ int rw_quant_row4(const float *w, uint32_t cols, uint32_t group, uint8_t *q4,
             q4[j / 2] = (uint8_t)(q4[j / 2] | (nib << ((j & 1u) * 4)));
         }
     }
+    renormalize_row(sm, ng, se);
     return 0;
 }
 

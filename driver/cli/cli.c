@@ -411,11 +411,17 @@ int cli_out_open(cli_out *o, const char *path)
 
 int cli_out_write_f32(cli_out *o, const float *v, size_t n)
 {
+    return cli_out_write_le32(o, v, n);
+}
+
+int cli_out_write_le32(cli_out *o, const void *words, size_t n)
+{
+    const unsigned char *w = words;
     unsigned char buf[4096];
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t u;
-        memcpy(&u, &v[i], 4);
+        memcpy(&u, w + 4 * i, 4);
         buf[used++] = (unsigned char)u;
         buf[used++] = (unsigned char)(u >> 8);
         buf[used++] = (unsigned char)(u >> 16);

@@ -126,6 +126,8 @@ typedef struct cli_out {
 int cli_out_open(cli_out *o, const char *path);
 /* Writes n floats as little-endian float32. */
 int cli_out_write_f32(cli_out *o, const float *v, size_t n);
+/* The same for any 4-byte words (int32, uint32), little-endian. */
+int cli_out_write_le32(cli_out *o, const void *words, size_t n);
 /* Flushes, syncs, closes and renames; on any failure removes the temporary
  * file. Returns CLI_EXIT_OK or prints the error and returns CLI_EXIT_FAIL. */
 int cli_out_commit(cli_out *o);

@@ -97,9 +97,6 @@ int cmd_logits(int argc, char **argv)
     rc = cli_weight_options("logits", &wopt, &copt.weight_bits, &copt.group);
     if (rc != CLI_CONTINUE)
         return rc;
-    /* The integer backends will honour raw; the float reference has none. */
-    if (raw && !strcmp(backend, "ref"))
-        return cli_usage("logits: --raw needs an integer backend");
     if (prompt && tokens)
         return cli_usage("logits: give either --prompt or --tokens, not both");
     if (!prompt && !tokens)
@@ -113,7 +110,7 @@ int cmd_logits(int argc, char **argv)
 
     uint32_t *ids = NULL;
     size_t n = 0;
-    float *logits = NULL;
+    void *logits = NULL; /* float, or int32 with --raw */
     cli_out o;
     memset(&o, 0, sizeof o);
     rwkvacc_error err;
@@ -140,7 +137,8 @@ int cmd_logits(int argc, char **argv)
     size_t chunk = cli_chunk_tokens(nv);
     if (chunk > n)
         chunk = n;
-    logits = malloc(chunk * nv * sizeof *logits);
+    /* raw: per token the exponent then n_vocab mantissas (docs/formats.md) */
+    logits = malloc(chunk * (raw ? nv + 1 : nv) * 4);
     if (!logits) {
         rc = cli_fail("out of memory for the logits of %zu tokens", chunk);
         goto done;
@@ -150,13 +148,14 @@ int cmd_logits(int argc, char **argv)
         goto done;
     for (size_t i = 0; i < n; i += chunk) {
         size_t k = n - i < chunk ? n - i : chunk;
-        rwkvacc_status st = rwkvacc_ctx_feed(s.ctx, ids + i, k, logits, 1, &err);
+        rwkvacc_status st = raw ? rwkvacc_ctx_feed_raw(s.ctx, ids + i, k, logits, &err)
+                                : rwkvacc_ctx_feed(s.ctx, ids + i, k, logits, 1, &err);
         if (st != RWKVACC_OK) {
             cli_out_abort(&o);
             rc = cli_lib_fail(&err, st);
             goto done;
         }
-        rc = cli_out_write_f32(&o, logits, k * nv);
+        rc = cli_out_write_le32(&o, logits, k * (raw ? nv + 1 : nv));
         if (rc)
             goto done;
     }

@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <string.h>
 
+/* cmd_randmodel.c (not yet listed in cli.h). */
+int cmd_randmodel(int argc, char **argv);
+
 static const char usage[] =
     "usage: rwkvacc COMMAND [OPTIONS]\n"
     "\n"
@@ -21,6 +24,7 @@ static const char usage[] =
     "  detokenize          write the bytes of token ids\n"
     "  bench               tokens per second of a backend\n"
     "  quantize IN OUT     quantize a float model to INT8 or INT4 weights\n"
+    "  randmodel           write a random-weight model of any shape\n"
     "  backends            list the backends\n"
     "\n"
     "  rwkvacc COMMAND --help    options of a command\n"
@@ -38,6 +42,7 @@ static const command commands[] = {
     {"info", cmd_info},         {"logits", cmd_logits},     {"generate", cmd_generate},
     {"eval", cmd_eval},         {"tokenize", cmd_tokenize}, {"detokenize", cmd_detokenize},
     {"bench", cmd_bench},       {"backends", cmd_backends}, {"quantize", cmd_quantize},
+    {"randmodel", cmd_randmodel},
 };
 
 static const command *find_command(const char *name)
