@@ -1,5 +1,6 @@
 # rwkvacc - one Makefile for the C model, the driver, the command and the tests.
 # `make` builds build/rwkvacc; `make test` runs every test under ASan and UBSan;
+# `make test-long` runs the tests too slow for the sanitizers, optimized;
 # `make bench` prints tokens per second. See README.md for the full list.
 
 CC      ?= cc
@@ -21,12 +22,13 @@ LIB_SRCS := $(sort $(wildcard cmodel/*.c cmodel/ref/*.c cmodel/golden/*.c driver
 CLI_SRCS := $(sort $(wildcard driver/cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_HELP := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+LONG_SRCS := $(sort $(wildcard tests/long/test_*.c))
 
 OBJ      = $(patsubst %.c,build/obj/%.o,$(1))
 SOBJ     = $(patsubst %.c,build/asan/obj/%.o,$(1))
 
 .SECONDARY:
-.PHONY: all deps test test-unit test-cli bench demo clean
+.PHONY: all deps test test-unit test-cli test-long bench demo conformance clean
 all: build/rwkvacc
 
 build/obj/%.o: %.c
@@ -55,12 +57,34 @@ build/asan/tests/%: build/asan/obj/tests/unit/%.o $(call SOBJ,$(UNIT_HELP)) buil
 
 UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRCS))
 
+# Long tests: built like the library (-O3, no sanitizers); minutes, not seconds.
+build/long/%: build/obj/tests/long/%.o $(call OBJ,$(UNIT_HELP)) build/librwkvacc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+LONG_BINS := $(patsubst tests/long/%.c,build/long/%,$(LONG_SRCS))
+
 # Installs the Debian packages the build and tests need, when missing.
 deps:
 	@scripts/install-deps.sh
 
 test: deps build/asan/rwkvacc $(UNIT_BINS)
 	@scripts/run-tests.sh $(UNIT_BINS) $(sort $(wildcard tests/cli/test_*.sh))
+
+test-long: deps $(LONG_BINS)
+	@scripts/run-tests.sh $(LONG_BINS)
+
+# Golden vectors (docs/conformance.md): every unit operation of 8 tokens of each
+# tiny model, INT8 and INT4, written to build/conformance/ and replayed.
+CONFORM_TOKENS ?= 8
+conformance: deps build/rwkvacc
+	@mkdir -p build/conformance; set -e; \
+	for v in 4v0-660K 5v1-730K 5v2-730K 6v0-1m 7v0-834K; do for w in int8 int4; do \
+	    d=build/conformance/$$v-$$w; \
+	    build/rwkvacc trace -m $(SHARED)/models/tiny-rwkv-$$v-FP32.bin --weights $$w \
+	        -n $(CONFORM_TOKENS) -o $$d > /dev/null; \
+	    printf '%-22s ' $$v-$$w; build/rwkvacc conform $$d | tail -n 1; \
+	done; done
 
 bench: deps build/rwkvacc
 	@scripts/bench.sh

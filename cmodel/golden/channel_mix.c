@@ -3,40 +3,33 @@
  * MLP and, for 4 to 6, the sigmoid receptance gate. Mirrors cmodel/ref.
  */
 #include "golden.h"
-#include "sfu.h"
+#include "golden_ops.h"
 
 #include <string.h>
 
-/* Saves xx as the layer's token-shift row. */
-static void keep_shift(rw_bfv *shift, const rw_bfv *xx)
-{
-    memcpy(shift->m, xx->m, xx->n * sizeof *xx->m);
-    shift->e = xx->e;
-}
-
 void rw_golden_channel_mix(rw_golden *g, uint32_t layer)
 {
-    const rw_qmodel *q = g->q;
-    const rw_qlayer *L = &q->layers[layer];
+    const rw_qlayer *L = &g->q->layers[layer];
     rw_gws *w = &g->ws;
     rw_bfv *shift = &g->layers[layer].ffn_shift, *kx = &w->mix[2], *rx = &w->mix[0];
-    rwkvacc_arch a = q->info.arch;
-    if (a == RWKVACC_ARCH_V6_0 || a == RWKVACC_ARCH_V7_0) {
-        /* x + (prev - x) * mix */
-        rw_lerp(kx, rw_cview(&w->xx), rw_cview(shift), L->ffn_mix_k, w->tmp);
+    rw_cbfv prev = rw_cview(shift), xx = rw_cview(&w->xx);
+    rwkvacc_arch a = g->q->info.arch;
+    if (a == RWKVACC_ARCH_V6_0 || a == RWKVACC_ARCH_V7_0) { /* x + (prev - x) * mix */
+        g_lerp(g, "ffn.k_mix", kx, xx, prev, L->ffn_mix_k);
         if (a == RWKVACC_ARCH_V6_0)
-            rw_lerp(rx, rw_cview(&w->xx), rw_cview(shift), L->ffn_mix_r, w->tmp);
+            g_lerp(g, "ffn.r_mix", rx, xx, prev, L->ffn_mix_r);
     } else { /* prev + (x - prev) * mix */
-        rw_lerp(kx, rw_cview(shift), rw_cview(&w->xx), L->ffn_mix_k, w->tmp);
-        rw_lerp(rx, rw_cview(shift), rw_cview(&w->xx), L->ffn_mix_r, w->tmp);
+        g_lerp(g, "ffn.k_mix", kx, prev, xx, L->ffn_mix_k);
+        g_lerp(g, "ffn.r_mix", rx, prev, xx, L->ffn_mix_r);
     }
-    keep_shift(shift, &w->xx);
-    rw_golden_mv(g, &w->hid, &L->ffn_Wk, rw_cview(kx));
-    rw_relu_sq(&w->hid, rw_cview(&w->hid), w->tmp);
-    rw_golden_mv(g, &w->out, &L->ffn_Wv, rw_cview(&w->hid));
+    memcpy(shift->m, w->xx.m, w->xx.n * sizeof *w->xx.m);
+    shift->e = w->xx.e;
+    g_mv(g, "ffn_Wk", &w->hid, &L->ffn_Wk, rw_cview(kx));
+    g_relu_sq(g, "ffn.relu_sq", &w->hid, rw_cview(&w->hid));
+    g_mv(g, "ffn_Wv", &w->out, &L->ffn_Wv, rw_cview(&w->hid));
     if (a == RWKVACC_ARCH_V7_0)
         return;
-    rw_golden_mv(g, &w->proj[0], &L->ffn_Wr, rw_cview(rx));
-    g->events[RW_EV_SIGMOID_CLAMP] += rw_sigmoid(&w->proj[0], rw_cview(&w->proj[0]), w->tmp);
-    rw_mul(&w->out, rw_cview(&w->out), rw_cview(&w->proj[0]), w->tmp);
+    g_mv(g, "ffn_Wr", &w->proj[0], &L->ffn_Wr, rw_cview(rx));
+    g_sigmoid(g, "ffn.r", &w->proj[0], rw_cview(&w->proj[0]));
+    g_mul(g, "ffn.gate", &w->out, rw_cview(&w->out), rw_cview(&w->proj[0]));
 }

@@ -4,6 +4,7 @@
  * and event counting. The per-layer blocks are in time_mix.c and channel_mix.c.
  */
 #include "golden.h"
+#include "golden_ops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -239,46 +240,32 @@ void rw_golden_state_set(rw_golden *g, const int32_t *w)
     }
 }
 
-void rw_golden_mv(rw_golden *g, rw_bfv *y, const rw_qmat *W, rw_cbfv x)
+static void layernorm(rw_golden *g, const char *name, rw_bfv *y, rw_cbfv x, rw_cbfv w,
+                      rw_cbfv b)
 {
-    rw_gws *w = &g->ws;
-    rw_act_quant(&w->act, x);
-    g->events[RW_EV_MATVEC_ACC48] += rw_matvec(y, W, &w->act, w->acc, w->eacc);
-}
-
-static void layernorm(rw_golden *g, rw_bfv *y, rw_cbfv x, rw_cbfv w, rw_cbfv b)
-{
-    rw_groupnorm(y, x, w, b, 1, g->q->inv_embd, g->q->ln_eps, &g->ws.norm);
-}
-
-/* x = the embedding row of token t, normalized. */
-static void embed(rw_golden *g, uint32_t t)
-{
-    const rw_qmodel *q = g->q;
-    uint32_t C = q->info.n_embd;
-    const int16_t *row = q->emb.q + (size_t)t * C;
-    for (uint32_t i = 0; i < C; i++)
-        g->ws.tmp[i] = row[i];
-    rw_normalize(&g->ws.x, g->ws.tmp, q->emb.e[t], C);
+    g_norm(g, name, y, x, w, b, 1, g->q->inv_embd, g->q->ln_eps);
 }
 
 void rw_golden_token(rw_golden *g, uint32_t token, rw_bfv *logits)
 {
     const rw_qmodel *q = g->q;
     rw_gws *w = &g->ws;
-    embed(g, token);
-    layernorm(g, &w->x, rw_cview(&w->x), q->ln0_w, q->ln0_b);
+    g->layer = UINT32_MAX;
+    g_embed(g, token, &w->x);
+    layernorm(g, "ln0", &w->x, rw_cview(&w->x), q->ln0_w, q->ln0_b);
     for (uint32_t l = 0; l < q->info.n_layer; l++) {
         const rw_qlayer *L = &q->layers[l];
-        layernorm(g, &w->xx, rw_cview(&w->x), L->ln1_w, L->ln1_b);
+        g->layer = l;
+        layernorm(g, "ln1", &w->xx, rw_cview(&w->x), L->ln1_w, L->ln1_b);
         rw_golden_time_mix(g, l);
-        rw_add(&w->x, rw_cview(&w->x), rw_cview(&w->out), w->tmp);
-        layernorm(g, &w->xx, rw_cview(&w->x), L->ln2_w, L->ln2_b);
+        g_add(g, "att.residual", &w->x, rw_cview(&w->x), rw_cview(&w->out));
+        layernorm(g, "ln2", &w->xx, rw_cview(&w->x), L->ln2_w, L->ln2_b);
         rw_golden_channel_mix(g, l);
-        rw_add(&w->x, rw_cview(&w->x), rw_cview(&w->out), w->tmp);
+        g_add(g, "ffn.residual", &w->x, rw_cview(&w->x), rw_cview(&w->out));
     }
+    g->layer = UINT32_MAX;
     if (!logits)
         return;
-    layernorm(g, &w->xx, rw_cview(&w->x), q->ln_out_w, q->ln_out_b);
-    rw_golden_mv(g, logits, &q->head, rw_cview(&w->xx));
+    layernorm(g, "ln_out", &w->xx, rw_cview(&w->x), q->ln_out_w, q->ln_out_b);
+    g_mv(g, "head", logits, &q->head, rw_cview(&w->xx));
 }

@@ -9,6 +9,7 @@
 
 #include "norm.h"
 #include "qmodel.h"
+#include "trace.h"
 #include "wkv.h"
 
 /* Events counted per operation (docs/numerics.md). The accumulators and the WKV
@@ -50,6 +51,8 @@ typedef struct rw_golden {
     size_t n_state_words;
     rw_gws ws;
     uint64_t events[RW_EV_COUNT];
+    const rw_trace_hook *hook; /* NULL: no tracing */
+    uint32_t layer;            /* the layer being computed (UINT32_MAX outside) */
     void **allocs; /* everything above that the stream owns */
     size_t n_allocs, cap_allocs;
     int alloc_failed;
@@ -70,7 +73,5 @@ void rw_golden_state_set(rw_golden *g, const int32_t *w);
 /* Per-layer blocks over ws.xx; results in ws.out. */
 void rw_golden_time_mix(rw_golden *g, uint32_t layer);
 void rw_golden_channel_mix(rw_golden *g, uint32_t layer);
-/* y = W x through the int16 input quantizer; counts accumulator events. */
-void rw_golden_mv(rw_golden *g, rw_bfv *y, const rw_qmat *W, rw_cbfv x);
 
 #endif

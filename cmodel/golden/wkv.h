@@ -42,4 +42,8 @@ void rw_wkv5(rw_bfv *out, rw_cbfv r, rw_cbfv k, rw_cbfv v, const uint32_t *w, rw
 void rw_wkv7(rw_bfv *out, rw_cbfv r, const uint32_t *w, rw_cbfv k, rw_cbfv v, rw_cbfv kk,
              rw_cbfv a, rw_bfv *S, uint32_t H, uint32_t N, rw_wkv_ws *ws);
 
+/* 7's bonus: y_i = (sum over the head of r k r_k) v_i, per head. */
+void rw_bonus7(rw_bfv *y, rw_cbfv r, rw_cbfv k, rw_cbfv r_k, rw_cbfv v, uint32_t H,
+               uint32_t N, rw_wkv_ws *ws);
+
 #endif

@@ -45,3 +45,19 @@ void rw_wkv7(rw_bfv *out, rw_cbfv r, const uint32_t *w, rw_cbfv k, rw_cbfv v, rw
     }
     rw_normalize_each(out, ws->st, ws->est, H * N);
 }
+
+void rw_bonus7(rw_bfv *y, rw_cbfv r, rw_cbfv k, rw_cbfv r_k, rw_cbfv v, uint32_t H,
+               uint32_t N, rw_wkv_ws *ws)
+{
+    int32_t sm;
+    rw_bfv s = {&sm, 0, 1}, t = {ws->c, 0, r.n};
+    rw_mul(&t, r, k, ws->tmp);
+    rw_mul(&t, rw_cview(&t), r_k, ws->tmp);
+    for (uint32_t h = 0; h < H; h++) {
+        rw_bfv o = {ws->a, 0, N};
+        rw_sum(&s, cslice(rw_cview(&t), h * N, N));
+        rw_mul_scalar(&o, cslice(v, h * N, N), rw_cview(&s), ws->tmp);
+        rw_stage(ws, &o, h * N);
+    }
+    rw_normalize_each(y, ws->st, ws->est, H * N);
+}

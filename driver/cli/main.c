@@ -42,7 +42,7 @@ static const command commands[] = {
     {"info", cmd_info},         {"logits", cmd_logits},     {"generate", cmd_generate},
     {"eval", cmd_eval},         {"tokenize", cmd_tokenize}, {"detokenize", cmd_detokenize},
     {"bench", cmd_bench},       {"backends", cmd_backends}, {"quantize", cmd_quantize},
-    {"randmodel", cmd_randmodel},
+    {"randmodel", cmd_randmodel}, {"trace", cmd_trace},       {"conform", cmd_conform},
 };
 
 static const command *find_command(const char *name)
