@@ -16,17 +16,21 @@ static void set_zero(rw_bfv *y, uint32_t n)
     y->n = n;
 }
 
-/* dst[i] = shift(src[i], k) for one k: the loop every normalization ends in. */
+/* dst[i] = shift(src[i], k) for one k and |src| < 2^62: the loop every
+ * normalization ends in. */
 static void shift_all(int32_t *dst, const int64_t *src, int32_t k, uint32_t n)
 {
     if (k >= 0) {
         int64_t f = (int64_t)1 << k;
         for (uint32_t i = 0; i < n; i++)
             dst[i] = (int32_t)(src[i] * f);
-    } else {
+    } else if (k >= -61) {
         uint32_t s = (uint32_t)-k;
         for (uint32_t i = 0; i < n; i++)
-            dst[i] = (int32_t)rw_shr_rne(src[i], s);
+            dst[i] = (int32_t)rw_shr_rne_fast(src[i], s);
+    } else {
+        for (uint32_t i = 0; i < n; i++)
+            dst[i] = (int32_t)rw_shr_rne(src[i], (uint32_t)-k);
     }
 }
 
@@ -59,8 +63,12 @@ void rw_normalize_each(rw_bfv *y, const int64_t *v, const int32_t *e, uint32_t n
         return;
     }
     ey = (int32_t)(top - RW_BFV_BITS);
-    for (uint32_t i = 0; i < n; i++)
-        y->m[i] = (int32_t)rw_shift(v[i], e[i] - ey);
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t k = e[i] - ey;
+        y->m[i] = (int32_t)(k >= -61 && k < 0 && rw_mag(v[i]) < (UINT64_C(1) << 62)
+                                ? rw_shr_rne_fast(v[i], (uint32_t)-k)
+                                : rw_shift(v[i], k));
+    }
     y->e = ey;
     y->n = n;
 }
@@ -90,6 +98,29 @@ static int32_t align_exp(rw_cbfv a, rw_cbfv b)
     return lo > hi - 31 ? lo : hi - 31;
 }
 
+/* acc[i] (+)= sign * shift(m[i * stride], k), |m| <= 2^31: sign 0 stores. One
+ * loop per case, so each is a plain vectorizable loop. */
+static void widen(int64_t *acc, const int32_t *m, uint32_t stride, int32_t k, uint32_t n,
+                  int sign)
+{
+    int64_t f = k >= 0 && k < 62 ? (int64_t)1 << k : 0;
+    if (k < 0) {
+        uint32_t s = (uint32_t)-k;
+        for (uint32_t i = 0; i < n; i++) {
+            int64_t v = s <= 61 ? rw_shr_rne_fast(m[i * stride], s) : 0;
+            acc[i] = sign == 0 ? v : acc[i] + sign * v;
+        }
+        return;
+    }
+    if (sign == 0) {
+        for (uint32_t i = 0; i < n; i++)
+            acc[i] = m[i * stride] * f;
+    } else {
+        for (uint32_t i = 0; i < n; i++)
+            acc[i] += sign * (m[i * stride] * f);
+    }
+}
+
 /* b may be a scalar (n = 1), broadcast over a. Each operand's shift is one
  * constant, so the loops are plain multiplications or rounding shifts. */
 static void add_sub(rw_bfv *y, rw_cbfv a, rw_cbfv b, int64_t *tmp, int neg)
@@ -97,15 +128,8 @@ static void add_sub(rw_bfv *y, rw_cbfv a, rw_cbfv b, int64_t *tmp, int neg)
     int32_t et = align_exp(a, b), ka = a.e - et, kb = b.e - et;
     uint32_t bs = b.n == 1 ? 0 : 1;
     assert(a.n == b.n || b.n == 1);
-    for (uint32_t i = 0; i < a.n; i++)
-        tmp[i] = rw_shift(a.m[i], ka);
-    if (neg) {
-        for (uint32_t i = 0; i < a.n; i++)
-            tmp[i] -= rw_shift(b.m[i * bs], kb);
-    } else {
-        for (uint32_t i = 0; i < a.n; i++)
-            tmp[i] += rw_shift(b.m[i * bs], kb);
-    }
+    widen(tmp, a.m, 1, ka, a.n, 0);
+    widen(tmp, b.m, bs, kb, a.n, neg ? -1 : 1);
     rw_normalize(y, tmp, et, a.n);
 }
 

@@ -74,6 +74,20 @@ static inline int64_t rw_shr_rne(int64_t v, uint32_t s)
     q += (uint64_t)(rem > half) | ((uint64_t)(rem == half) & q);
     return v < 0 ? -(int64_t)q : (int64_t)q;
 }
+/* RNE(v / 2^s) for |v| < 2^62 and 1 <= s <= 61, in unsigned arithmetic that
+ * vectorizes: with u = v + 2^62 >= 0 (2^62 / 2^s is even, so the parity of the
+ * quotient is unchanged), floor((u + 2^(s-1) - 1 + q0) / 2^s) with q0 the parity
+ * of floor(u / 2^s) rounds ties to even; then the bias is taken off again.
+ * Equal to rw_shr_rne on that domain (tests/unit/test_bfv.c); the loops use it
+ * where the domain holds, the definition stays rw_shr_rne. */
+static inline int64_t rw_shr_rne_fast(int64_t v, uint32_t s)
+{
+    const uint64_t bias = UINT64_C(1) << 62;
+    uint64_t u = (uint64_t)v + bias;
+    uint64_t q = (u + (UINT64_C(1) << (s - 1)) - 1 + ((u >> s) & 1u)) >> s;
+    return (int64_t)(q - (bias >> s));
+}
+
 /* v * 2^k: exact for k >= 0 (the caller guarantees the result fits; done as a
  * multiplication, never a signed shift), rw_shr_rne(v, -k) for k < 0. */
 static inline int64_t rw_shift(int64_t v, int32_t k)

@@ -28,15 +28,15 @@ int32_t rw_qmat_q(const rw_qmat *W, uint32_t r, uint32_t j)
 static int64_t dot8(const int8_t *w, const int16_t *x, uint32_t n)
 {
     int64_t s = 0;
-    uint32_t i = 0;
-    for (; i + 256 <= n; i += 256) { /* blocks of 256 stay below 2^31 */
+    for (size_t i = 0; i < n; i += 256) { /* blocks of 256 stay below 2^31 */
+        size_t m = n - i < 256 ? n - i : 256;
+        const int8_t *wp = w + i;
+        const int16_t *xp = x + i;
         int32_t b = 0;
-        for (uint32_t k = 0; k < 256; k++)
-            b += (int32_t)w[i + k] * x[i + k];
+        for (size_t k = 0; k < m; k++)
+            b += (int32_t)wp[k] * xp[k];
         s += b;
     }
-    for (; i < n; i++)
-        s += (int32_t)w[i] * x[i];
     return s;
 }
 

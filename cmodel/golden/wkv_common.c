@@ -26,7 +26,7 @@ void rw_state_decay(rw_bfv *D, const rw_bfv *M, const uint32_t *w, uint32_t N, i
         for (uint32_t j = 0; j < N; j++) {
             size_t idx = (size_t)i * N + j;
             int64_t p = (int64_t)M->m[idx] * (int64_t)w[by_row ? i : j]; /* < 2^62 */
-            D->m[idx] = (int32_t)rw_shr_rne(p, 32);
+            D->m[idx] = (int32_t)rw_shr_rne_fast(p, 32); /* |p| < 2^62 */
         }
     D->e = M->e;
     D->n = N * N;

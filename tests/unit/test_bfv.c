@@ -81,6 +81,15 @@ static void test_shr(void)
         bad += (i128)rw_shr_rne(v, s) != ref_rne(v, (int)s);
     }
     check(bad == 0, "bfv-shr-rne-random", "%d of 200000 differ", bad);
+    bad = 0;
+    for (int i = 0; i < 200000; i++) { /* the vectorizable form, on its domain */
+        int64_t v = rand_i64(1 + (int)(rnd() % 62));
+        uint32_t s = 1 + (uint32_t)(rnd() % 61);
+        if (i < 64) /* ties and extremes */
+            v = (i & 1 ? -1 : 1) * (((int64_t)(i / 2 % 5) << s) + ((int64_t)1 << (s - 1)));
+        bad += (i128)rw_shr_rne_fast(v, s) != ref_rne(v, (int)s);
+    }
+    check(bad == 0, "bfv-shr-rne-fast", "%d of 200000 differ from the definition", bad);
 }
 
 /* The normalize definition on 128 bits. */
