@@ -21,8 +21,9 @@ static uint32_t to_q16(int32_t *q, rw_cbfv k)
         int64_t m = k.m[i];
         int32_t sh = k.e + 16;
         uint32_t len = rw_bitlen((uint64_t)(m < 0 ? -m : m));
-        int64_t x = sh > 0 && len + (uint32_t)sh > 30 ? (m < 0 ? -RW_LOG_MAX - 1 : RW_LOG_MAX + 1)
-                                                      : rw_shift(m, sh);
+        int64_t x = m != 0 && sh > 0 && len + (uint32_t)sh > 30
+                        ? (m < 0 ? -RW_LOG_MAX - 1 : RW_LOG_MAX + 1)
+                        : rw_shift(m, sh);
         q[i] = clamp_log(x);
         clamped += x != q[i];
     }

@@ -366,7 +366,7 @@ static void ref_l2norm(vec *y, const vec *x, uint32_t G, const vec *eps_sq)
  * to_q16 tests "shift > 0 && bitlen(m) + shift > 30" before looking at m, so a zero
  * element of a k whose exponent exceeds 14 becomes +RW_LOG_MAX and counts as a
  * clamp. Reported to the lead; the reference follows the code while this is 1. */
-#define WKV4_ZERO_K_QUIRK 1
+#define WKV4_ZERO_K_QUIRK 0
 
 static int32_t clamp_log(i128 x)
 {
@@ -653,17 +653,23 @@ static void const_scalar(double v, int32_t *m, int32_t *e)
 static const uint32_t sizes_c[4] = {8, 64, 96, 256};
 static const uint32_t sizes_n[3] = {8, 16, 64};
 
-/* Layout: C and groups G; layer (G = 1, C from sizes_c) or heads (G of N). */
-static void rand_layout(uint32_t *C, uint32_t *G)
+/* Layouts: 4 layer norms (one group of C) and 12 group norms (H = 1..4 heads of N). */
+enum { NLAYOUT = 16 };
+static void layout_of(uint32_t idx, uint32_t *C, uint32_t *G)
 {
-    if (rnd() & 1) {
-        *C = sizes_c[rndn(4)];
+    if (idx < 4) {
+        *C = sizes_c[idx];
         *G = 1;
     } else {
-        uint32_t N = sizes_n[rndn(3)];
-        *G = 1 + rndn(MAXH);
-        *C = *G * N;
+        *G = 1 + (idx - 4) / 3;
+        *C = *G * sizes_n[(idx - 4) % 3];
     }
+}
+
+/* A far exponent, +-100, or a moderate one. */
+static int32_t corner_exp(int far, int32_t moderate)
+{
+    return far ? (rnd() & 1 ? 100 : -100) : moderate;
 }
 
 /* ---- norm tests ---- */
@@ -671,6 +677,8 @@ static void rand_layout(uint32_t *C, uint32_t *G)
 typedef struct norm_bufs {
     int32_t x[MAXC], w[MAXC], b[MAXC], y[MAXC], ry[MAXC];
 } norm_bufs;
+
+static norm_bufs nb; /* the norm tests' vectors */
 
 static rw_norm_ws norm_ws_new(uint32_t n)
 {
@@ -690,103 +698,134 @@ static void norm_ws_free(rw_norm_ws *ws)
     free(ws->q);
 }
 
+/* Corner sweep of the norms: every layout x every fill kind x moderate/far
+ * exponents (w and b of the same kind one time in three). */
+enum { NORM_CORNERS = NLAYOUT * F_COUNT * 2, NORM_CONST = 64 };
+
+/* One group norm case; returns 1 if y equals b exactly (for the constant cases). */
+static int groupnorm_case(unit *u, uint32_t C, uint32_t G, int kx, int kw, int kb, int32_t ex,
+                          int32_t ew, int32_t eb, int rand_eps)
+{
+    int32_t im, ie, em, ee;
+    uint32_t gs = C / G;
+    rw_norm_ws ws = norm_ws_new(C);
+    char ctx[200], det[400] = "";
+    if (kx >= 0)
+        fill(nb.x, C, kx);
+    fill(nb.w, C, kw);
+    if (kb >= 0)
+        fill(nb.b, C, kb);
+    else /* normalized, below 2^30: y = b is then exact */
+        for (uint32_t i = 0; i < C; i++)
+            nb.b[i] = (int32_t)((1u << 29) + rndn(1u << 29)) * (rnd() & 1 ? 1 : -1);
+    const_scalar(1.0 / gs, &im, &ie);
+    const_scalar(G == 1 ? 1e-5 : 64e-5, &em, &ee);
+    if (rand_eps) { /* any positive eps */
+        em = 1 + (int32_t)rndn(1u << 30);
+        ee = -(int32_t)rndn(80);
+    }
+    {
+        rw_bfv x = {nb.x, ex, C}, w = {nb.w, ew, C}, b = {nb.b, eb, C}, y = {nb.y, 0, C};
+        rw_cbfv inv = {&im, ie, 1}, eps = {&em, ee, 1};
+        vec rx = {nb.x, ex, C}, rw = {nb.w, ew, C}, rb = {nb.b, eb, C};
+        vec rinv = {&im, ie, 1}, reps = {&em, ee, 1}, ry = {nb.ry, 0, C};
+        rw_groupnorm(&y, rw_cview(&x), rw_cview(&w), rw_cview(&b), G, inv, eps, &ws);
+        ref_groupnorm(&ry, &rx, &rw, &rb, G, &rinv, &reps);
+        snprintf(ctx, sizeof ctx, "C=%u groups=%u x %s e%d, w %s e%d, b %s e%d, eps %d*2^%d",
+                 C, G, kx >= 0 ? fill_name[kx] : "const30", ex, fill_name[kw], ew,
+                 kb >= 0 ? fill_name[kb] : "normalized", eb, em, ee);
+        record(u, ctx, diff_vec(det, sizeof det, "y", y.m, y.e, y.n, &ry), det);
+        norm_ws_free(&ws);
+        return y.e == b.e && memcmp(y.m, b.m, C * sizeof *y.m) == 0;
+    }
+}
+
 static void test_groupnorm(int cases)
 {
-    static norm_bufs nb;
     unit u = {"units-groupnorm", 0, 0, ""};
     int const_b = 0, const_b_of = 0, const96_b = 0, const96_of = 0;
-    for (int it = 0; it < cases; it++) {
-        uint32_t C, G, gs;
-        int kx = it < 64 ? F_CONST : rand_kind(), kw = rand_kind(), kb = rand_kind();
-        int32_t im, ie, em, ee;
-        rw_norm_ws ws;
-        char ctx[160], det[400] = "";
-        rand_layout(&C, &G);
-        if (it < 16) {
-            C = it < 8 ? 96 : sizes_c[it % 4];
-            G = 1;
-        }
-        gs = C / G;
-        fill(nb.x, C, kx);
-        fill(nb.w, C, kw);
-        fill(nb.b, C, kb);
-        if (it < 64) /* constant x, b normalized and below 2^30 */
-            for (uint32_t i = 0; i < C; i++)
-                nb.b[i] = (int32_t)((1 << 29) + rndn(1 << 29)) * (rnd() & 1 ? 1 : -1);
-        const_scalar(1.0 / gs, &im, &ie);
-        const_scalar(G == 1 ? 1e-5 : 64e-5, &em, &ee);
-        if (rnd() % 8 == 0) { /* any positive eps */
-            em = 1 + (int32_t)rndn(1u << 30);
-            ee = -(int32_t)rndn(80);
-        }
-        {
-            rw_bfv x = {nb.x, rand_exp(-45, 15), C}, w = {nb.w, rand_exp(-35, 0), C};
-            rw_bfv b = {nb.b, rand_exp(-35, 0), C}, y = {nb.y, 0, C};
-            rw_cbfv inv = {&im, ie, 1}, eps = {&em, ee, 1};
-            vec rx = {nb.x, x.e, C}, rw = {nb.w, w.e, C}, rb = {nb.b, b.e, C};
-            vec rinv = {&im, ie, 1}, reps = {&em, ee, 1}, ry = {nb.ry, 0, C};
-            if (it < 64)
-                x.e = rx.e = it % 2 ? -30 : (int32_t)rndn(10);
-            ws = norm_ws_new(C);
-            rw_groupnorm(&y, rw_cview(&x), rw_cview(&w), rw_cview(&b), G, inv, eps, &ws);
-            norm_ws_free(&ws);
-            ref_groupnorm(&ry, &rx, &rw, &rb, G, &rinv, &reps);
-            snprintf(ctx, sizeof ctx, "C=%u groups=%u x %s e%d, w %s e%d, b %s e%d", C, G,
-                     fill_name[kx], x.e, fill_name[kw], w.e, fill_name[kb], b.e);
-            record(&u, ctx, diff_vec(det, sizeof det, "y", y.m, y.e, y.n, &ry), det);
-            if (it < 64) { /* constant x: does the output equal b? */
-                int same = y.e == b.e && memcmp(y.m, b.m, C * sizeof *y.m) == 0;
-                if ((gs & (gs - 1)) == 0) {
-                    const_b += same;
-                    const_b_of++;
-                } else {
-                    const96_b += same;
-                    const96_of++;
-                }
-            }
+    for (int it = 0; it < NORM_CORNERS; it++) {
+        uint32_t C, G;
+        int kx = (it / NLAYOUT) % F_COUNT, same = it % 3 == 0, far = it >= NORM_CORNERS / 2;
+        layout_of((uint32_t)it % NLAYOUT, &C, &G);
+        groupnorm_case(&u, C, G, kx, same ? kx : rand_kind(), same ? kx : rand_kind(),
+                       corner_exp(far, -20), corner_exp(far && it % 2, -15),
+                       corner_exp(far && it % 4 < 2, -15), 0);
+    }
+    /* constant x with 30-bit mantissas (variance 0 before rounding): with a
+     * power-of-two group the mean is exact, d = 0 and y is b exactly */
+    for (int it = 0; it < NORM_CONST; it++) {
+        uint32_t C, G;
+        int32_t c = (int32_t)((1u << 29) + rndn(1u << 29)) * (rnd() & 1 ? 1 : -1), same;
+        layout_of(it < 16 ? 2 : (uint32_t)it % NLAYOUT, &C, &G);
+        for (uint32_t i = 0; i < C; i++)
+            nb.x[i] = c;
+        same = groupnorm_case(&u, C, G, -1, rand_kind(), -1, it % 2 ? -30 : (int32_t)rndn(10),
+                              -29, -(int32_t)rndn(20), 0);
+        if (((C / G) & (C / G - 1)) == 0) {
+            const_b += same;
+            const_b_of++;
+        } else {
+            const96_b += same;
+            const96_of++;
         }
     }
+    for (int it = 0; it < cases; it++) {
+        uint32_t C, G;
+        layout_of(rndn(2) ? rndn(4) : 4 + rndn(NLAYOUT - 4), &C, &G);
+        groupnorm_case(&u, C, G, rand_kind(), rand_kind(), rand_kind(), rand_exp(-45, 15),
+                       rand_exp(-35, 0), rand_exp(-35, 0), rnd() % 8 == 0);
+    }
     report(&u);
-    printf("# units-groupnorm: %ld cases; constant x gives exactly b in %d of %d cases with "
-           "a power-of-two group, %d of %d with C = 96\n",
-           u.cases, const_b, const_b_of, const96_b, const96_of);
+    printf("# units-groupnorm: %ld cases (%d corner, %d constant, %d random); constant x "
+           "gives exactly b in %d of %d cases with a power-of-two group, %d of %d with C = 96\n",
+           u.cases, NORM_CORNERS, NORM_CONST, cases, const_b, const_b_of, const96_b,
+           const96_of);
     check(const_b == const_b_of, "units-groupnorm-constant",
           "constant x with a power-of-two group size gave b in only %d of %d cases", const_b,
           const_b_of);
 }
 
+static void l2norm_case(unit *u, uint32_t C, uint32_t G, int kx, int32_t ex, int rand_eps)
+{
+    int32_t em, ee;
+    rw_norm_ws ws = norm_ws_new(C);
+    char ctx[160], det[400] = "";
+    fill(nb.x, C, kx);
+    const_scalar(1e-24, &em, &ee);
+    if (rand_eps) { /* any positive eps_sq, often above ss */
+        em = 1 + (int32_t)rndn(1u << 30);
+        ee = -(int32_t)rndn(120) + 20;
+    }
+    {
+        rw_bfv x = {nb.x, ex, C}, y = {nb.y, 0, C};
+        rw_cbfv eps = {&em, ee, 1};
+        vec rx = {nb.x, ex, C}, reps = {&em, ee, 1}, ry = {nb.ry, 0, C};
+        rw_l2norm(&y, rw_cview(&x), G, eps, &ws);
+        ref_l2norm(&ry, &rx, G, &reps);
+        snprintf(ctx, sizeof ctx, "C=%u groups=%u x %s e%d, eps_sq %d * 2^%d", C, G,
+                 fill_name[kx], ex, em, ee);
+        record(u, ctx, diff_vec(det, sizeof det, "y", y.m, y.e, y.n, &ry), det);
+    }
+    norm_ws_free(&ws);
+}
+
 static void test_l2norm(int cases)
 {
-    static norm_bufs nb;
     unit u = {"units-l2norm", 0, 0, ""};
-    int32_t em, ee;
+    for (int it = 0; it < NORM_CORNERS; it++) {
+        uint32_t C, G;
+        layout_of((uint32_t)it % NLAYOUT, &C, &G);
+        l2norm_case(&u, C, G, (it / NLAYOUT) % F_COUNT,
+                    corner_exp(it >= NORM_CORNERS / 2, -20), it % 5 == 0);
+    }
     for (int it = 0; it < cases; it++) {
         uint32_t C, G;
-        int kx = rand_kind();
-        rw_norm_ws ws;
-        char ctx[160], det[400] = "";
-        rand_layout(&C, &G);
-        fill(nb.x, C, kx);
-        const_scalar(1e-24, &em, &ee);
-        if (rnd() % 4 == 0) { /* any positive eps_sq, often above ss */
-            em = 1 + (int32_t)rndn(1u << 30);
-            ee = -(int32_t)rndn(120) + 20;
-        }
-        {
-            rw_bfv x = {nb.x, rand_exp(-70, 15), C}, y = {nb.y, 0, C};
-            rw_cbfv eps = {&em, ee, 1};
-            vec rx = {nb.x, x.e, C}, reps = {&em, ee, 1}, ry = {nb.ry, 0, C};
-            ws = norm_ws_new(C);
-            rw_l2norm(&y, rw_cview(&x), G, eps, &ws);
-            norm_ws_free(&ws);
-            ref_l2norm(&ry, &rx, G, &reps);
-            snprintf(ctx, sizeof ctx, "C=%u groups=%u x %s e%d, eps_sq %d * 2^%d", C, G,
-                     fill_name[kx], x.e, em, ee);
-            record(&u, ctx, diff_vec(det, sizeof det, "y", y.m, y.e, y.n, &ry), det);
-        }
+        layout_of(rndn(NLAYOUT), &C, &G);
+        l2norm_case(&u, C, G, rand_kind(), rand_exp(-70, 15), rnd() % 4 == 0);
     }
     report(&u);
-    printf("# units-l2norm: %ld cases\n", u.cases);
+    printf("# units-l2norm: %ld cases (%d corner, %d random)\n", u.cases, NORM_CORNERS, cases);
 }
 
 /* ---- WKV tests ---- */
@@ -822,25 +861,24 @@ static void wkv_ws_free(rw_wkv_ws *ws)
     free(ws->q2);
 }
 
-/* A k for RWKV-4 (log domain): natural-log magnitudes up to about 64, or wild. */
-static void wkv4_k(int32_t *m, int32_t *e, uint32_t C, int kind)
+/* k's exponent for RWKV-4 (log domain, Q15.16 = 2^-16): kind 0 beyond +-2^28,
+ * 1 at the clamp (+-2^30 * 2^-18 = +-2^28 exactly), 2 tiny, 3 natural-log values up
+ * to about 64. Kind 1 also puts most mantissas at +-2^30. */
+static int32_t wkv4_k(int32_t *m, uint32_t C, int kind, int ekind)
 {
     fill(m, C, kind);
-    switch (rndn(8)) {
-    case 0: /* beyond +-2^28 in Q15.16 */
-        *e = 100 - (int32_t)rndn(90);
-        break;
-    case 1: /* exactly at or near the clamp: 2^28 / 2^16 = 4096 */
-        for (uint32_t i = 0; i < C; i++)
-            m[i] = rnd() % 3 ? (rnd() & 1 ? 1 << 30 : -(1 << 30)) : rand_bits(30);
-        *e = -18;
-        break;
+    switch (ekind) {
+    case 0:
+        return 100 - (int32_t)rndn(90);
+    case 1:
+        for (uint32_t i = 0; i < C && kind == F_RANDOM; i++)
+            if (rnd() % 3)
+                m[i] = rnd() & 1 ? 1 << 30 : -(1 << 30);
+        return -18;
     case 2:
-        *e = -100 + (int32_t)rndn(60);
-        break;
+        return -100 + (int32_t)rndn(60);
     default:
-        *e = -30 + (int32_t)rndn(7);
-        break;
+        return -30 + (int32_t)rndn(7);
     }
 }
 
@@ -899,32 +937,25 @@ static int wkv4_step(wkv4_bufs *B, rw_wkv4_state *s, vec *raa, vec *rbb, uint32_
            diff_vec(det, len, "bb", s->bb.m, s->bb.e, s->bb.n, rbb);
 }
 
-/* Copies the library's state into the reference's (after a difference, so that
- * the next tokens test the step again rather than the drift). */
-static void wkv4_resync(wkv4_bufs *B, const rw_wkv4_state *s, vec *raa, vec *rbb, uint32_t C)
-{
-    memcpy(B->raa, s->aa.m, C * sizeof *B->raa);
-    memcpy(B->rbb, s->bb.m, C * sizeof *B->rbb);
-    memcpy(B->rpp, s->pp, C * sizeof *B->rpp);
-    raa->e = s->aa.e;
-    rbb->e = s->bb.e;
-}
+/* Corner sweep of RWKV-4: 4 sizes x 8 fill kinds (k, v and aa) x 4 variants (empty
+ * state or not; decay 0 and u = +2^28, or decay and u = -2^28). */
+enum { WKV4_CORNERS = 4 * F_COUNT * 4 };
 
 static void test_wkv4(int cases, int seqs)
 {
     static wkv4_bufs B;
     unit u = {"units-wkv4", 0, 0, ""};
-    for (int it = 0; it < cases + seqs; it++) {
-        int seq = it >= cases;
-        uint32_t C = sizes_c[rndn(4)];
-        int empty = seq || rnd() % 4 == 0;
-        int kaa = rand_kind();
+    for (int it = 0; it < WKV4_CORNERS + cases + seqs; it++) {
+        int corner = it < WKV4_CORNERS, seq = it >= WKV4_CORNERS + cases;
+        int kind = corner ? (it / 4) % F_COUNT : -1, variant = (it / (4 * F_COUNT)) % 4;
+        uint32_t C = corner ? sizes_c[it % 4] : sizes_c[rndn(4)];
+        int empty = seq || (corner ? variant & 1 : rnd() % 4 == 0);
         rw_wkv4_state s = {{B.aa, 0, C}, {B.bb, 0, C}, B.pp};
         vec raa = {B.raa, 0, C}, rbb = {B.rbb, 0, C};
         int32_t lmax = (int32_t)(1u << (12 + rndn(17)));
         for (uint32_t i = 0; i < C; i++) {
-            B.decay[i] = rand_decay4();
-            B.first[i] = rand_log(lmax);
+            B.decay[i] = corner ? (variant & 2 ? -RW_LOG_MAX : 0) : rand_decay4();
+            B.first[i] = corner ? (variant & 2 ? -RW_LOG_MAX : RW_LOG_MAX) : rand_log(lmax);
         }
         if (empty) {
             memset(B.aa, 0, sizeof B.aa);
@@ -934,8 +965,8 @@ static void test_wkv4(int cases, int seqs)
         } else {
             /* a state as tokens leave it: bb within 2^20 of its largest element and at
              * least 2^-20, pp in range (or still empty) */
-            fill(B.aa, C, kaa);
-            s.aa.e = rand_exp(-40, 10);
+            fill(B.aa, C, corner ? kind : rand_kind());
+            s.aa.e = corner ? corner_exp(it % 2, -20) : rand_exp(-40, 10);
             for (uint32_t i = 0; i < C; i++) {
                 B.bb[i] = (int32_t)((1u << 9) + rndn((1u << 30) - (1u << 9) + 1));
                 B.pp[i] = rnd() % 16 ? rand_log(RW_LOG_MAX) : RW_PP_MIN;
@@ -948,30 +979,39 @@ static void test_wkv4(int cases, int seqs)
         raa.e = s.aa.e;
         rbb.e = s.bb.e;
         for (int tok = 0; tok < (seq ? SEQ_LEN : 1); tok++) {
-            int kk = rand_kind(), kv = rand_kind();
-            int32_t ke, ve = rand_exp(-40, 10);
-            char ctx[160], det[400] = "";
+            int kk = corner ? kind : rand_kind(), kv = corner ? kind : rand_kind();
+            int32_t ke = wkv4_k(B.k, C, kk, (int)rndn(4)), ve = rand_exp(-40, 10);
+            char ctx[200], det[400] = "";
             int bad;
-            wkv4_k(B.k, &ke, C, kk);
             fill(B.v, C, kv);
             bad = wkv4_step(&B, &s, &raa, &rbb, C, ke, ve, det, sizeof det);
-            snprintf(ctx, sizeof ctx, "C=%u %s%s token %d, k %s e%d, v %s e%d",
-                     C, seq ? "sequence" : "single", empty ? " from empty state" : "", tok,
-                     fill_name[kk], ke, fill_name[kv], ve);
+            snprintf(ctx, sizeof ctx, "C=%u %s%s token %d, k %s e%d, v %s e%d, decay[0] %d, "
+                     "u[0] %d", C, corner ? "corner" : seq ? "sequence" : "single",
+                     empty ? " from empty state" : "", tok, fill_name[kk], ke,
+                     fill_name[kv], ve, B.decay[0], B.first[0]);
             record(&u, ctx, bad, det);
-            if (bad)
-                wkv4_resync(&B, &s, &raa, &rbb, C);
+            if (bad) { /* resynchronize the reference's state with the library's */
+                memcpy(B.raa, s.aa.m, C * sizeof *B.raa);
+                memcpy(B.rbb, s.bb.m, C * sizeof *B.rbb);
+                memcpy(B.rpp, s.pp, C * sizeof *B.rpp);
+                raa.e = s.aa.e;
+                rbb.e = s.bb.e;
+            }
         }
     }
     report(&u);
-    printf("# units-wkv4: %ld cases (%d single tokens, %d sequences of %d)\n", u.cases, cases,
-           seqs, SEQ_LEN);
+    printf("# units-wkv4: %ld cases (%d corner, %d random single tokens, %d sequences of %d "
+           "from the empty state)\n", u.cases, WKV4_CORNERS, cases, seqs, SEQ_LEN);
 }
 
-/* Decays Q0.32: uniform, 0, 2^32 - 1, near 1, mixed. */
-static void fill_decay(uint32_t *w, uint32_t n)
+/* Decays Q0.32. Kinds: 0 uniform, 1 all 0, 2 all 2^32 - 1, 3 near 1, 4 few
+ * significant bits (products often exactly half way: rounding ties), 5 mixed. */
+enum { DECAY_KINDS = 6 };
+static const char *decay_name[DECAY_KINDS] = {"uniform", "0", "2^32-1", "near 1", "ties",
+                                              "mixed"};
+
+static void fill_decay(uint32_t *w, uint32_t n, int kind)
 {
-    int kind = (int)rndn(6);
     for (uint32_t i = 0; i < n; i++) {
         int k = kind == 5 ? (int)rndn(5) : kind;
         switch (k) {
@@ -983,6 +1023,9 @@ static void fill_decay(uint32_t *w, uint32_t n)
             break;
         case 3:
             w[i] = UINT32_MAX - (uint32_t)(rnd() % 100000);
+            break;
+        case 4:
+            w[i] = (uint32_t)rnd() & ~((UINT32_C(1) << (24 + rndn(8))) - 1);
             break;
         default:
             w[i] = (uint32_t)rnd();
@@ -1000,26 +1043,28 @@ typedef struct mat_bufs {
 
 typedef struct mat_in {
     int32_t re, ke, ve, ue, kke, ae;
-    int kr, kk, kv;
+    int kr, kk, kv, kd;
 } mat_in;
 
-static void mat_inputs(mat_bufs *B, mat_in *in, uint32_t C, int v7)
+/* One token's inputs; kind >= 0 forces every vector's fill kind and far exponents. */
+static void mat_inputs(mat_bufs *B, mat_in *in, uint32_t C, int v7, int kind, int far, int kd)
 {
-    in->kr = rand_kind();
-    in->kk = rand_kind();
-    in->kv = rand_kind();
+    in->kr = kind >= 0 ? kind : rand_kind();
+    in->kk = kind >= 0 ? kind : rand_kind();
+    in->kv = kind >= 0 ? kind : rand_kind();
     fill(B->r, C, in->kr);
     fill(B->k, C, in->kk);
     fill(B->v, C, in->kv);
-    in->re = rand_exp(-40, 5);
-    in->ke = rand_exp(-40, 5);
-    in->ve = rand_exp(-40, 5);
-    fill_decay(B->w, C);
+    in->re = kind >= 0 ? corner_exp(far, -20) : rand_exp(-40, 5);
+    in->ke = kind >= 0 ? corner_exp(far, -20) : rand_exp(-40, 5);
+    in->ve = kind >= 0 ? corner_exp(far, -20) : rand_exp(-40, 5);
+    in->kd = kd >= 0 ? kd : (int)rndn(DECAY_KINDS);
+    fill_decay(B->w, C, in->kd);
     if (v7) {
-        fill(B->kk, C, rand_kind());
-        fill(B->a, C, rand_kind());
-        in->kke = rand_exp(-35, 0);
-        in->ae = rand_exp(-35, 0);
+        fill(B->kk, C, kind >= 0 ? kind : rand_kind());
+        fill(B->a, C, kind >= 0 ? kind : rand_kind());
+        in->kke = kind >= 0 ? corner_exp(far, -20) : rand_exp(-35, 0);
+        in->ae = kind >= 0 ? corner_exp(far, -20) : rand_exp(-35, 0);
     }
 }
 
@@ -1034,14 +1079,22 @@ static int diff_states(char *det, size_t len, rw_bfv *S, vec *rS, uint32_t H)
     return 0;
 }
 
+/* Corner sweep of 5.x/6 and 7: 3 head sizes x 4 head counts x 8 fill kinds (every
+ * input and the state) x 3 decays (0, 2^32 - 1, ties); odd cases at exponents +-100. */
+enum { MAT_CORNERS = 3 * MAXH * F_COUNT * 3 };
+
 static void test_mat(int v7, int cases, int seqs)
 {
     static mat_bufs B;
+    static const int corner_decay[3] = {1, 2, 4};
     unit u = {v7 ? "units-wkv7" : "units-wkv5", 0, 0, ""};
-    for (int it = 0; it < cases + seqs; it++) {
-        int seq = it >= cases;
-        uint32_t N = sizes_n[rndn(3)], H = 1 + rndn(MAXH), C = H * N;
-        int ks = seq || rnd() % 5 == 0 ? F_ZERO : rand_kind();
+    for (int it = 0; it < MAT_CORNERS + cases + seqs; it++) {
+        int corner = it < MAT_CORNERS, seq = it >= MAT_CORNERS + cases;
+        uint32_t N = sizes_n[corner ? it % 3 : (int)rndn(3)];
+        uint32_t H = corner ? 1 + (uint32_t)(it / 3) % MAXH : 1 + rndn(MAXH), C = H * N;
+        int kind = corner ? (it / (3 * MAXH)) % F_COUNT : -1, far = corner && it % 2;
+        int kd = corner ? corner_decay[it / (3 * MAXH * F_COUNT)] : -1;
+        int ks = corner ? kind : seq || rnd() % 5 == 0 ? F_ZERO : rand_kind();
         rw_bfv S[MAXH];
         vec rS[MAXH];
         mat_in in;
@@ -1050,21 +1103,21 @@ static void test_mat(int v7, int cases, int seqs)
             fill(B.S[h], N * N, ks);
             S[h].m = B.S[h];
             S[h].n = N * N;
-            S[h].e = ks == F_ZERO ? 0 : rand_exp(-40, 10);
+            S[h].e = corner ? corner_exp(far, -20) : ks == F_ZERO ? 0 : rand_exp(-40, 10);
             memcpy(B.rS[h], B.S[h], N * N * sizeof *B.S[h]);
             rS[h].m = B.rS[h];
             rS[h].n = N * N;
             rS[h].e = S[h].e;
         }
-        fill(B.u, C, rand_kind());
-        in.ue = rand_exp(-35, 0);
+        fill(B.u, C, corner ? kind : rand_kind());
+        in.ue = corner ? corner_exp(far, -20) : rand_exp(-35, 0);
         for (int tok = 0; tok < (seq ? SEQ_LEN : 1); tok++) {
             rw_bfv out = {B.out, 0, C};
             vec rout = {B.rout, 0, C};
             rw_wkv_ws ws = wkv_ws_new(C, N);
-            char ctx[200], det[400] = "";
+            char ctx[240], det[400] = "";
             int bad;
-            mat_inputs(&B, &in, C, v7);
+            mat_inputs(&B, &in, C, v7, kind, far, kd);
             {
                 rw_cbfv r = {B.r, in.re, C}, k = {B.k, in.ke, C}, v = {B.v, in.ve, C};
                 rw_cbfv uu = {B.u, in.ue, C}, kk = {B.kk, in.kke, C}, a = {B.a, in.ae, C};
@@ -1082,11 +1135,12 @@ static void test_mat(int v7, int cases, int seqs)
             bad = diff_vec(det, sizeof det, "out", out.m, out.e, out.n, &rout) ||
                   diff_states(det, sizeof det, S, rS, H);
             snprintf(ctx, sizeof ctx,
-                     "H=%u N=%u %s token %d, state %s, r %s e%d, k %s e%d, v %s e%d, w[0] %u",
-                     H, N, seq ? "sequence" : "single", tok, fill_name[ks], fill_name[in.kr],
-                     in.re, fill_name[in.kk], in.ke, fill_name[in.kv], in.ve, B.w[0]);
+                     "H=%u N=%u %s token %d, state %s, r %s e%d, k %s e%d, v %s e%d, decay %s",
+                     H, N, corner ? "corner" : seq ? "sequence" : "single", tok,
+                     fill_name[ks], fill_name[in.kr], in.re, fill_name[in.kk], in.ke,
+                     fill_name[in.kv], in.ve, decay_name[in.kd]);
             record(&u, ctx, bad, det);
-            if (bad) /* resynchronize the reference's state */
+            if (bad) /* resynchronize the reference's state with the library's */
                 for (uint32_t h = 0; h < H; h++) {
                     memcpy(B.rS[h], B.S[h], N * N * sizeof *B.S[h]);
                     rS[h].e = S[h].e;
@@ -1096,8 +1150,8 @@ static void test_mat(int v7, int cases, int seqs)
             free(B.S[h]);
     }
     report(&u);
-    printf("# %s: %ld cases (%d single tokens, %d sequences of %d)\n", u.name, u.cases, cases,
-           seqs, SEQ_LEN);
+    printf("# %s: %ld cases (%d corner, %d random single tokens, %d sequences of %d from the "
+           "zero state)\n", u.name, u.cases, MAT_CORNERS, cases, seqs, SEQ_LEN);
 }
 
 int main(void)
