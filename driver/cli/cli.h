@@ -152,6 +152,7 @@ int cmd_tokenize(int argc, char **argv);
 int cmd_detokenize(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_quantize(int argc, char **argv);
+int cmd_randmodel(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
 

@@ -12,8 +12,6 @@
 
 #include "model_random.h"
 
-/* Declared here as well as in main.c (cli.h lists the other subcommands). */
-int cmd_randmodel(int argc, char **argv);
 
 static const char randmodel_help[] =
     "usage: rwkvacc randmodel --version V --n-embd C --layers L --vocab N\n"

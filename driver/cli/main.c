@@ -6,8 +6,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* cmd_randmodel.c (not yet listed in cli.h). */
-int cmd_randmodel(int argc, char **argv);
 
 static const char usage[] =
     "usage: rwkvacc COMMAND [OPTIONS]\n"

@@ -163,3 +163,19 @@ if need_shared quantize-deterministic; then
         skip quantize-file-equals-on-the-fly "no golden backend in this build"
     fi
 fi
+
+# ----------------------------------------------------------- randmodel
+
+# A random-weight model of a real shape (head size 64) loads with the dimensions
+# asked for, is the same file for the same seed, and FP16 halves the matrices.
+"$R" randmodel --version 7 --n-embd 128 --layers 2 --vocab 1000 --seed 5 -o "$TMP/r1.bin" &&
+    "$R" randmodel --version 7 --n-embd 128 --layers 2 --vocab 1000 --seed 5 -o "$TMP/r2.bin"
+if cmp -s "$TMP/r1.bin" "$TMP/r2.bin" &&
+   "$R" info "$TMP/r1.bin" | grep -q '^heads: 2 x 64$' &&
+   "$R" info "$TMP/r1.bin" | grep -q '^n_vocab: 1000$'; then
+    ok randmodel-deterministic-shape
+else
+    fail randmodel-deterministic-shape "different files or wrong shape: $("$R" info "$TMP/r1.bin" 2>&1 | tr '\n' ' ')"
+fi
+expect_status randmodel-bad-head 2 'n-embd' \
+    "$R" randmodel --version 7 --n-embd 100 --layers 2 --vocab 1000 -o "$TMP/r3.bin"

@@ -59,3 +59,18 @@ uint32_t *gu_text_tokens(size_t max_bytes, size_t *n, const char *test)
     free(text);
     return tok;
 }
+
+void gu_check_events(rwkvacc_ctx *c, const char *tag, const char *name)
+{
+    uint64_t counts[32];
+    const char *names[32];
+    size_t k = 32, used = 0;
+    char line[512] = "";
+    rwkvacc_ctx_events(c, counts, names, &k);
+    for (size_t i = 0; i < k && used < sizeof line; i++)
+        used += (size_t)snprintf(line + used, sizeof line - used, " %s=%llu", names[i],
+                                 (unsigned long long)counts[i]);
+    printf("# %s events:%s\n", tag, line);
+    check(k > 0 && strcmp(names[0], "matvec_acc48") == 0 && counts[0] == 0, name,
+          "%zu counters, matvec_acc48 = %llu", k, k ? (unsigned long long)counts[0] : 0ull);
+}

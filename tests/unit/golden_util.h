@@ -20,4 +20,8 @@ rwkvacc_model *gu_tiny(const char *tag, const char *test);
  * (a failure under CI=true, else a skip). */
 uint32_t *gu_text_tokens(size_t max_bytes, size_t *n, const char *test);
 
+/* Prints a backend's event counters as one "# TAG events: ..." line and checks,
+ * as test NAME, that no matrix-vector accumulator event happened. */
+void gu_check_events(rwkvacc_ctx *c, const char *tag, const char *name);
+
 #endif
