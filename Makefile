@@ -89,10 +89,12 @@ conformance: deps build/rwkvacc
 bench: deps build/rwkvacc
 	@scripts/bench.sh
 
-# The README's main job: generate text from a tiny model on the reference backend.
+# The README's main job: generate text from a tiny model on the reference backend
+# (the 5.2 model: the tiny 7.0 one is barely trained and writes byte noise).
 demo: deps build/rwkvacc
-	build/rwkvacc generate --model $(SHARED)/models/tiny-rwkv-7v0-834K-FP32.bin \
-	    --prompt "In a shocking finding, scientists" -n 120 --seed 1
+	build/rwkvacc generate --model $(SHARED)/models/tiny-rwkv-5v2-730K-FP32.bin \
+	    --prompt "In a shocking finding, scientists" -n 160 --temperature 0.6 --seed 1
+	@echo
 
 clean:
 	rm -rf build
