@@ -28,7 +28,7 @@ OBJ      = $(patsubst %.c,build/obj/%.o,$(1))
 SOBJ     = $(patsubst %.c,build/asan/obj/%.o,$(1))
 
 .SECONDARY:
-.PHONY: all deps test test-unit test-cli test-long bench demo conformance clean
+.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean
 all: build/rwkvacc
 
 build/obj/%.o: %.c
@@ -73,6 +73,12 @@ test: deps build/asan/rwkvacc $(UNIT_BINS)
 
 test-long: deps $(LONG_BINS)
 	@scripts/run-tests.sh $(LONG_BINS)
+
+# Regenerates what the generators own (committed; make test fails when stale):
+# the special-function tables and the hardware spec's header, SV package, regmap.
+generate:
+	$(PYTHON) scripts/gen_tables.py
+	$(PYTHON) scripts/gen_hwspec.py
 
 # Golden vectors (docs/conformance.md): every unit operation of 8 tokens of each
 # tiny model, INT8 and INT4, written to build/conformance/ and replayed.
