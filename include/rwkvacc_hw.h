@@ -178,7 +178,7 @@ extern "C" {
 #define RWKVACC_HW_INSN_SRC5_SHIFT 10u
 #define RWKVACC_HW_INSN_SRC5_WIDTH 5u
 #define RWKVACC_HW_INSN_SRC5_MASK 0x00007c00u
-#define RWKVACC_HW_INSN_IMM_WORD 1u /* small immediate: groups, heads, element offset / 64 */
+#define RWKVACC_HW_INSN_IMM_WORD 1u /* small immediate: groups or heads; for MATVEC the first element of SRC0 it reads */
 #define RWKVACC_HW_INSN_IMM_SHIFT 16u
 #define RWKVACC_HW_INSN_IMM_WIDTH 16u
 #define RWKVACC_HW_INSN_IMM_MASK 0xffff0000u
@@ -198,7 +198,7 @@ extern "C" {
 /* ---- opcodes ---- */
 #define RWKVACC_HW_OP_NOP 0u /* nothing */
 #define RWKVACC_HW_OP_END 1u /* stop; raise DONE */
-#define RWKVACC_HW_OP_EMBED 2u /* DST = embedding row TOKEN of the table at IMAGE:OFFSET, normalized (numerics 3) */
+#define RWKVACC_HW_OP_EMBED 2u /* DST = embedding row TOKEN of the table at IMAGE:OFFSET, normalized */
 #define RWKVACC_HW_OP_LOADV 3u /* DST = the vector at REGION:OFFSET (exponent word, LEN mantissas) */
 #define RWKVACC_HW_OP_STOREV 4u /* REGION:OFFSET = SRC0 (exponent word, LEN mantissas); REGION must be RW */
 #define RWKVACC_HW_OP_MOVE 5u /* DST = SRC0 */
@@ -208,7 +208,7 @@ extern "C" {
 #define RWKVACC_HW_OP_LERP 19u /* DST = SRC0 + (SRC1 - SRC0) * SRC2 */
 #define RWKVACC_HW_OP_RELU_SQ 20u /* DST = max(SRC0, 0)^2 */
 #define RWKVACC_HW_OP_SFU 21u /* DST = f(SRC0), f by SUB: 0 sigmoid, 1 tanh, 2 decay6, 3 decay7 (decays as Q0.32 words) */
-#define RWKVACC_HW_OP_MATVEC 32u /* DST = W SRC0 (int16 rounding of SRC0 first); W is the matrix record at IMAGE:OFFSET; IMM/64 selects SRC0's first element */
+#define RWKVACC_HW_OP_MATVEC 32u /* DST = W SRC0[IMM ..] (int16 rounding first); W: the matrix record at IMAGE:OFFSET; SUB 1 writes the result to region IO at byte 0 instead of DST (the head: wider than a vector register) */
 #define RWKVACC_HW_OP_NORM 33u /* DST = groupnorm(SRC0, w = SRC1, b = SRC2) over IMM groups; 1/n and eps: SRC3, SRC4 (scalars) */
 #define RWKVACC_HW_OP_L2NORM 34u /* DST = SRC0 / max(|SRC0|, sqrt(SRC1)) over IMM groups */
 #define RWKVACC_HW_OP_WKV 48u /* the WKV unit, variant by SUB: 4, 5 (5.x and 6) or 7; inputs SRC0..SRC5 as numerics 7; state at STATE:OFFSET, read and written in place; IMM heads */
