@@ -13,14 +13,10 @@ import os
 import struct
 import sys
 
-GGML_MAGIC = 0x67676D66
+from rwkvcpp import BadInput, read_header, read_tensors
 
 # rwkv.cpp's convert_pytorch_to_ggml.py keeps tensors whose names contain these in FP32.
 KEEP_FP32 = ('.time_', '.k_k', '.k_a', '.r_k', '.x_rwkvag', '.x_k', '.w0', '.a0', '.v0')
-
-
-class BadInput(Exception):
-    """A problem with the input file, reported as one line."""
 
 
 def half_or_inf(v):
@@ -43,63 +39,18 @@ def wants_fp16(name, ndim):
     return ndim > 1 and not any(s in name for s in KEEP_FP32)
 
 
-def convert_tensor(data, off, out):
-    """Appends one tensor record at off to out (a list of bytes); returns the next off."""
-    start = off
-    if len(data) - off < 12:
-        raise BadInput('truncated tensor header at byte %d' % start)
-    ndim, klen, ttype = struct.unpack_from('<3i', data, off)
-    off += 12
-    if not 1 <= ndim <= 4 or not 1 <= klen < 1024:
-        raise BadInput('bad tensor header at byte %d (%d dimensions, name of %d bytes)'
-                       % (start, ndim, klen))
-    if ttype not in (0, 1):
-        raise BadInput('tensor at byte %d has data type %d (FP32 and FP16 supported)'
-                       % (start, ttype))
-    if len(data) - off < 4 * ndim + klen:
-        raise BadInput('truncated tensor header at byte %d' % start)
-    dims = struct.unpack_from('<%di' % ndim, data, off)
-    raw_name = data[off + 4 * ndim:off + 4 * ndim + klen]
-    off += 4 * ndim + klen
-    try:
-        name = raw_name.decode('utf-8')
-    except UnicodeDecodeError:
-        raise BadInput('tensor name at byte %d is not UTF-8' % (off - klen))
-    if min(dims) < 1:
-        raise BadInput("tensor '%s' has dimensions %s" % (name, list(dims)))
-    numel = math.prod(dims)
-    nbytes = numel * (4 if ttype == 0 else 2)
-    if nbytes > len(data) - off:
-        raise BadInput("tensor '%s' needs %d bytes but the file has %d left"
-                       % (name, nbytes, len(data) - off))
-    raw = data[off:off + nbytes]
-    if ttype == 0 and wants_fp16(name, ndim):
-        ttype, raw = 1, to_f16(raw, numel)
-    out.append(struct.pack('<3i', ndim, klen, ttype))
-    out.append(struct.pack('<%di' % ndim, *dims))
-    out.append(raw_name)
-    out.append(raw)
-    return off + nbytes
-
-
 def convert(data):
     """The FP16 file's bytes as a list of pieces."""
-    if len(data) < 24:
-        raise BadInput('file of %d bytes is too short for an rwkv.cpp header' % len(data))
-    magic, version, n_vocab, n_embd, n_layer, dtype = struct.unpack_from('<6i', data, 0)
-    if magic != GGML_MAGIC:
-        raise BadInput('bad magic 0x%08x (not an rwkv.cpp file)' % (magic & 0xFFFFFFFF))
-    if version not in (100, 101):
-        raise BadInput('rwkv.cpp file version %d (100 and 101 supported)' % version)
-    if dtype not in (0, 1):
-        raise BadInput('file data type %d: only FP32 (0) and FP16 (1) files are supported'
-                       % dtype)
-    out = [struct.pack('<6i', magic, version, n_vocab, n_embd, n_layer, 1)]
-    off = 24
-    while off < len(data):
-        off = convert_tensor(data, off, out)
-    if len(out) == 1:
-        raise BadInput('no tensors after the header')
+    h = read_header(data)
+    out = [struct.pack('<6i', h.magic, h.version, h.n_vocab, h.n_embd, h.n_layer, 1)]
+    for t in read_tensors(data):
+        ttype, raw = t.ttype, t.raw
+        if ttype == 0 and wants_fp16(t.name, len(t.dims)):
+            ttype, raw = 1, to_f16(raw, t.numel)
+        out.append(struct.pack('<3i', len(t.dims), len(t.raw_name), ttype))
+        out.append(struct.pack('<%di' % len(t.dims), *t.dims))
+        out.append(t.raw_name)
+        out.append(raw)
     return out
 
 

@@ -15,11 +15,7 @@ import os
 import struct
 import sys
 
-GGML_MAGIC = 0x67676D66
-
-
-class BadInput(Exception):
-    """A problem with the input file, reported as one line."""
+from rwkvcpp import BadInput, read_header, read_tensors
 
 
 # ------------------------------------------------------------------ reading
@@ -37,60 +33,17 @@ def read_bin(path):
     """(header dict, [(name, PyTorch-order shape, array('f'))]) of an rwkv.cpp file."""
     with open(path, 'rb') as f:
         data = f.read()
-    if len(data) < 24:
-        raise BadInput('file of %d bytes is too short for an rwkv.cpp header' % len(data))
-    magic, version, n_vocab, n_embd, n_layer, dtype = struct.unpack_from('<6i', data, 0)
-    if magic != GGML_MAGIC:
-        raise BadInput('bad magic 0x%08x (not an rwkv.cpp file)' % (magic & 0xFFFFFFFF))
-    if version not in (100, 101):
-        raise BadInput('rwkv.cpp file version %d (100 and 101 supported)' % version)
-    if dtype not in (0, 1):
-        raise BadInput('file data type %d: only FP32 (0) and FP16 (1) files are supported'
-                       % dtype)
-    header = {'version': version, 'n_vocab': n_vocab, 'n_embd': n_embd, 'n_layer': n_layer}
-    tensors, off = [], 24
-    while off < len(data):
-        name, shape, values, off = read_tensor(data, off)
-        tensors.append((name, shape, values))
-    if not tensors:
-        raise BadInput('no tensors after the header')
+    h = read_header(data)
+    header = {'version': h.version, 'n_vocab': h.n_vocab, 'n_embd': h.n_embd,
+              'n_layer': h.n_layer}
+    tensors = []
+    for t in read_tensors(data):
+        if t.ttype == 0:
+            values = f32_array(t.raw)
+        else:
+            values = array.array('f', struct.unpack('<%de' % t.numel, t.raw))
+        tensors.append((t.name, tuple(reversed(t.dims)), values))
     return header, tensors
-
-
-def read_tensor(data, off):
-    start = off
-    if len(data) - off < 12:
-        raise BadInput('truncated tensor header at byte %d' % start)
-    ndim, klen, ttype = struct.unpack_from('<3i', data, off)
-    off += 12
-    if not 1 <= ndim <= 4 or not 1 <= klen < 1024:
-        raise BadInput('bad tensor header at byte %d (%d dimensions, name of %d bytes)'
-                       % (start, ndim, klen))
-    if ttype not in (0, 1):
-        raise BadInput('tensor at byte %d has data type %d (FP32 and FP16 supported)'
-                       % (start, ttype))
-    if len(data) - off < 4 * ndim + klen:
-        raise BadInput('truncated tensor header at byte %d' % start)
-    dims = struct.unpack_from('<%di' % ndim, data, off)
-    off += 4 * ndim
-    try:
-        name = data[off:off + klen].decode('utf-8')
-    except UnicodeDecodeError:
-        raise BadInput('tensor name at byte %d is not UTF-8' % off)
-    off += klen
-    if min(dims) < 1:
-        raise BadInput("tensor '%s' has dimensions %s" % (name, list(dims)))
-    numel = math.prod(dims)
-    nbytes = numel * (4 if ttype == 0 else 2)
-    if nbytes > len(data) - off:
-        raise BadInput("tensor '%s' needs %d bytes but the file has %d left"
-                       % (name, nbytes, len(data) - off))
-    raw = data[off:off + nbytes]
-    if ttype == 0:
-        values = f32_array(raw)
-    else:
-        values = array.array('f', struct.unpack('<%de' % numel, raw))
-    return name, tuple(reversed(dims)), values, off + nbytes
 
 
 def detect_version(names):

@@ -88,3 +88,11 @@ void *check_read_file(const char *path, size_t *len)
         *len = (size_t)n;
     return buf;
 }
+
+uint64_t check_rand(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}

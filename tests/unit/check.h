@@ -6,6 +6,7 @@
 #ifndef RWKVACC_CHECK_H
 #define RWKVACC_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 extern int check_failures;
@@ -24,5 +25,9 @@ const char *check_shared_path(char *buf, size_t len, const char *sub, const char
 
 /* Reads a whole file (malloc'd); NULL on error. */
 void *check_read_file(const char *path, size_t *len);
+
+/* The tests' deterministic random numbers: splitmix64, advancing *state (any
+ * seed); the same stream on every platform. */
+uint64_t check_rand(uint64_t *state);
 
 #endif

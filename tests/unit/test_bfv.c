@@ -17,10 +17,7 @@ typedef __int128 i128;
 static uint64_t rs = 88172645463325252ull;
 static uint64_t rnd(void)
 {
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return rs;
+    return check_rand(&rs);
 }
 
 /* RNE of n / 2^s (s >= 0) by floor division on 128 bits. */

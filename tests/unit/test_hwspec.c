@@ -18,10 +18,7 @@ static uint64_t rng = UINT64_C(0x9E3779B97F4A7C15);
 
 static uint32_t rnd32(void)
 {
-    uint64_t z = (rng += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return (uint32_t)((z ^ (z >> 31)) >> 16);
+    return (uint32_t)(check_rand(&rng) >> 16);
 }
 
 /* ---- the generator's drift check ---- */

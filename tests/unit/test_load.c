@@ -154,10 +154,7 @@ static void test_targeted(const uint8_t *orig, size_t len)
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return check_rand(&rng_state);
 }
 
 /* One random corruption: a few bytes, biased towards headers, or a truncation.

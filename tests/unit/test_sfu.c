@@ -27,10 +27,7 @@ static uint64_t rng = UINT64_C(0x243F6A8885A308D3);
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
+    return check_rand(&rng);
 }
 
 /* Uniform in [lo, hi]. */

@@ -31,15 +31,12 @@ typedef __int128 i128;
 
 enum { MAXC = 256, MAXN = 64, MAXS = MAXN * MAXN, MAXH = 4, SEQ_LEN = 50 };
 
-/* ---- deterministic random numbers (xorshift64) ---- */
+/* ---- deterministic random numbers (check_rand) ---- */
 
 static uint64_t rs = 0x9d2c5680a1b2c3d4ull;
 static uint64_t rnd(void)
 {
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return rs;
+    return check_rand(&rs);
 }
 
 static uint32_t rndn(uint32_t n)
