@@ -137,7 +137,11 @@ static int replay_elementwise(replay_ctx *c, dec *d, rw_bfv *y, char *why, size_
     } else {
         if (!x.m)
             return snprintf(why, wl, "input x missing"), 1;
-        if (!strcmp(u, "relu_sq"))
+        if (!strcmp(u, "copy")) {
+            memcpy(y->m, x.m, x.n * sizeof *x.m);
+            y->e = x.e;
+            y->n = x.n;
+        } else if (!strcmp(u, "relu_sq"))
             rw_relu_sq(y, x, tmp);
         else if (!strcmp(u, "sigmoid"))
             rw_sigmoid(y, x, tmp);
@@ -268,7 +272,7 @@ static int replay_bonus7(replay_ctx *c, dec *d, rw_bfv *y, char *why, size_t wl)
 static int replay(replay_ctx *c, const rw_trace_rec *r, rw_bfv *y, char *why, size_t wl)
 {
     static const char *const elementwise[] = {"add", "sub", "mul", "lerp", "relu_sq",
-                                              "sigmoid", "tanh"};
+                                              "sigmoid", "tanh", "copy"};
     dec d;
     int res = -1;
     memset(&d, 0, sizeof d);

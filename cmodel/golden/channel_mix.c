@@ -5,7 +5,6 @@
 #include "golden.h"
 #include "golden_ops.h"
 
-#include <string.h>
 
 void rw_golden_channel_mix(rw_golden *g, uint32_t layer)
 {
@@ -22,8 +21,7 @@ void rw_golden_channel_mix(rw_golden *g, uint32_t layer)
         g_lerp(g, "ffn.k_mix", kx, prev, xx, L->ffn_mix_k);
         g_lerp(g, "ffn.r_mix", rx, prev, xx, L->ffn_mix_r);
     }
-    memcpy(shift->m, w->xx.m, w->xx.n * sizeof *w->xx.m);
-    shift->e = w->xx.e;
+    g_copy(g, "ffn.shift", shift, xx);
     g_mv(g, "ffn_Wk", &w->hid, &L->ffn_Wk, rw_cview(kx));
     g_relu_sq(g, "ffn.relu_sq", &w->hid, rw_cview(&w->hid));
     g_mv(g, "ffn_Wv", &w->out, &L->ffn_Wv, rw_cview(&w->hid));

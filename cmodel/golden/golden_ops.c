@@ -8,6 +8,7 @@
 #include "sfu.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void t_begin(rw_golden *g, const char *unit, const char *name)
 {
@@ -43,6 +44,21 @@ static void binary(rw_golden *g, const char *unit, const char *name, rw_binop f,
         t_bfv(g, 0, "b", b);
     }
     f(y, a, b, g->ws.tmp);
+    if (g->hook) {
+        t_bfv(g, 1, "y", rw_cview(y));
+        t_end(g);
+    }
+}
+
+void g_copy(rw_golden *g, const char *name, rw_bfv *y, rw_cbfv x)
+{
+    if (g->hook) {
+        t_begin(g, "copy", name);
+        t_bfv(g, 0, "x", x);
+    }
+    memcpy(y->m, x.m, x.n * sizeof *x.m);
+    y->e = x.e;
+    y->n = x.n;
     if (g->hook) {
         t_bfv(g, 1, "y", rw_cview(y));
         t_end(g);

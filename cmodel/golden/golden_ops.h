@@ -9,6 +9,8 @@
 
 #include "golden.h"
 
+/* y = x: a move between registers, or a store to / load from the state. */
+void g_copy(rw_golden *g, const char *name, rw_bfv *y, rw_cbfv x);
 void g_add(rw_golden *g, const char *name, rw_bfv *y, rw_cbfv a, rw_cbfv b);
 void g_sub(rw_golden *g, const char *name, rw_bfv *y, rw_cbfv a, rw_cbfv b);
 void g_mul(rw_golden *g, const char *name, rw_bfv *y, rw_cbfv a, rw_cbfv b);

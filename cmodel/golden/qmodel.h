@@ -49,6 +49,7 @@ typedef struct rw_qmodel {
     rw_cbfv inv_embd, inv_head; /* 1 / n_embd, 1 / head_size */
     rw_cbfv ln_eps, gn_eps;     /* 1e-5 and 64e-5 */
     rw_cbfv l2_eps_sq;          /* 1e-24: 7.0's kk normalisation floor, squared */
+    rw_cbfv one;                /* 1.0 (7.0's 1 + (a - 1) k_a) */
     void **allocs;              /* storage owned by the model */
     size_t n_allocs, cap_allocs;
 } rw_qmodel;
@@ -115,7 +116,7 @@ rwkvacc_status rw_qmodel_tensors(rw_qmodel *q, const rwkvacc_model *m, rw_qtenso
                                  size_t *n, rwkvacc_error *err);
 /* Zeroed storage owned by q (freed by rw_qmodel_free); NULL when out of memory. */
 void *rw_qmodel_alloc(rw_qmodel *q, size_t bytes);
-/* Fills inv_embd, inv_head, ln_eps, gn_eps and l2_eps_sq from q->info. */
+/* Fills inv_embd, inv_head, ln_eps, gn_eps, l2_eps_sq and one from q->info. */
 rwkvacc_status rw_qmodel_derive(rw_qmodel *q, rwkvacc_error *err);
 
 /* --- the quantized model file (qmodel_io.c) */

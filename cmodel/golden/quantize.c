@@ -289,14 +289,16 @@ void rw_qmodel_free(rw_qmodel *q)
 
 rwkvacc_status rw_qmodel_derive(rw_qmodel *q, rwkvacc_error *err)
 {
-    int32_t *m = rw_qmodel_alloc(q, 5 * sizeof *m);
-    rw_cbfv *dst[5] = {&q->inv_embd, &q->inv_head, &q->ln_eps, &q->gn_eps, &q->l2_eps_sq};
+    enum { N_DERIVED = 6 };
+    int32_t *m = rw_qmodel_alloc(q, N_DERIVED * sizeof *m);
+    rw_cbfv *dst[N_DERIVED] = {&q->inv_embd, &q->inv_head, &q->ln_eps,
+                               &q->gn_eps,   &q->l2_eps_sq, &q->one};
     const rwkvacc_model_info *I = &q->info;
-    double v[5] = {I->n_embd ? 1.0 / I->n_embd : 0.0,
-                   I->head_size ? 1.0 / I->head_size : 0.0, 1e-5, 64e-5, 1e-24};
+    double v[N_DERIVED] = {I->n_embd ? 1.0 / I->n_embd : 0.0,
+                           I->head_size ? 1.0 / I->head_size : 0.0, 1e-5, 64e-5, 1e-24, 1.0};
     if (!m)
         return rw_fail(err, RWKVACC_E_NOMEM, "quantized model: out of memory");
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < N_DERIVED; i++) {
         int32_t e = 0;
         (void)rw_quant_bfv_scalar(v[i], &m[i], &e);
         dst[i]->m = &m[i];

@@ -9,8 +9,6 @@
 #include "golden.h"
 #include "golden_ops.h"
 
-#include <string.h>
-
 enum { R, W, K, V, A, G };
 
 static rw_cbfv cv(const rw_bfv *v)
@@ -18,16 +16,9 @@ static rw_cbfv cv(const rw_bfv *v)
     return rw_cview(v);
 }
 
-static void copy_vec(rw_bfv *dst, const rw_bfv *src)
-{
-    memcpy(dst->m, src->m, src->n * sizeof *src->m);
-    dst->e = src->e;
-    dst->n = src->n;
-}
-
 static void keep_shift(rw_golden *g, uint32_t layer)
 {
-    copy_vec(&g->layers[layer].att_shift, &g->ws.xx);
+    g_copy(g, "att.shift", &g->layers[layer].att_shift, cv(&g->ws.xx));
 }
 
 /* y = x * sigmoid(x), in place. */
@@ -143,9 +134,7 @@ static void time_mix_v6(rw_golden *g, const rw_qlayer *L, uint32_t layer)
 static void k_adjust(rw_golden *g, const rw_qlayer *L)
 {
     rw_gws *w = &g->ws;
-    static const int32_t one_m = INT32_C(1) << 29;
-    const rw_cbfv one = {&one_m, -29, 1};
-    g_sub(g, "att.k_adjust", &w->t, cv(&w->proj[A]), one);
+    g_sub(g, "att.k_adjust", &w->t, cv(&w->proj[A]), g->q->one);
     g_mul(g, "att.k_adjust", &w->t, cv(&w->t), L->k_a);
     g_mul(g, "att.k_adjust", &w->t, cv(&w->t), cv(&w->proj[K]));
     g_add(g, "att.k_adjust", &w->proj[K], cv(&w->proj[K]), cv(&w->t));
@@ -157,7 +146,7 @@ static void v_residual(rw_golden *g, const rw_qlayer *L, uint32_t layer)
     rw_gws *w = &g->ws;
     rw_bfv *v = &w->proj[V];
     if (layer == 0) {
-        copy_vec(&w->v_first, v);
+        g_copy(g, "att.v_first", &w->v_first, cv(v));
         return;
     }
     g_mv(g, "v1", &w->hid, &L->v1, cv(&w->mix[V]));
@@ -165,7 +154,7 @@ static void v_residual(rw_golden *g, const rw_qlayer *L, uint32_t layer)
     g_add(g, "att.v_gate", &w->t, L->v0, cv(&w->t));
     g_sigmoid(g, "att.v_gate", &w->t, cv(&w->t));
     g_lerp(g, "att.v_residual", &w->mix[R], cv(v), cv(&w->v_first), cv(&w->t)); /* mix[R] is free */
-    copy_vec(v, &w->mix[R]);
+    g_copy(g, "att.v_residual", v, cv(&w->mix[R]));
 }
 
 /* 7: r, w (as Q0.32 decays), k, v, a, g and kk from the six mixed inputs. */
