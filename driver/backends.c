@@ -7,10 +7,12 @@
 
 extern const rw_backend rw_backend_ref;
 extern const rw_backend rw_backend_golden;
+extern const rw_backend rw_backend_isa;
 
 static const rw_backend *const backends[] = {
     &rw_backend_ref,
     &rw_backend_golden,
+    &rw_backend_isa,
 };
 
 const rw_backend *rw_backend_at(size_t index)

@@ -32,6 +32,10 @@ typedef struct rw_wkv4_state {
 uint32_t rw_wkv4(rw_bfv *out, rw_cbfv k, rw_cbfv v, const int32_t *decay,
                  const int32_t *first, rw_wkv4_state *s, rw_wkv_ws *ws);
 
+/* 1 when rw_wkv4 is defined for these inputs: its denominator e1 bb + e2 has no
+ * zero element (only a corrupted state, with bb <= 0, can give one). */
+int rw_wkv4_defined(rw_cbfv k, const int32_t *first, const rw_wkv4_state *s, rw_wkv_ws *ws);
+
 /* 5.x, 6: S[h] is N x N [key i][value j]; w the decay per key channel, Q0.32.
  * out_j = sum_i r_i S_ij + (sum_i r_i u_i k_i) v_j; then S_ij = w_i S_ij + k_i v_j. */
 void rw_wkv5(rw_bfv *out, rw_cbfv r, rw_cbfv k, rw_cbfv v, const uint32_t *w, rw_cbfv u,

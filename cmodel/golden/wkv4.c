@@ -55,14 +55,32 @@ static void mix2(rw_bfv *y, const int32_t *e1, rw_cbfv a, const int32_t *e2, con
     }
 }
 
+/* k in Q15.16 (ws->q32) and the output's factors e1 (ws->a), e2 (ws->b). */
+static uint32_t prepare(rw_cbfv k, const int32_t *first, const int32_t *pp, rw_wkv_ws *ws)
+{
+    uint32_t clamped = to_q16(ws->q32, k);
+    for (uint32_t i = 0; i < k.n; i++)
+        exp_pair(pp[i], clamp_log((int64_t)first[i] + ws->q32[i]), &ws->a[i], &ws->b[i]);
+    return clamped;
+}
+
+int rw_wkv4_defined(rw_cbfv k, const int32_t *first, const rw_wkv4_state *s, rw_wkv_ws *ws)
+{
+    rw_bfv den = {ws->d, 0, k.n};
+    prepare(k, first, s->pp, ws);
+    mix2(&den, ws->a, rw_cview(&s->bb), ws->b, NULL, ws->c, ws);
+    for (uint32_t i = 0; i < k.n; i++)
+        if (den.m[i] == 0)
+            return 0;
+    return 1;
+}
+
 uint32_t rw_wkv4(rw_bfv *out, rw_cbfv k, rw_cbfv v, const int32_t *decay,
                  const int32_t *first, rw_wkv4_state *s, rw_wkv_ws *ws)
 {
-    uint32_t C = k.n, clamped = to_q16(ws->q32, k);
+    uint32_t C = k.n, clamped = prepare(k, first, s->pp, ws);
     int32_t *e1 = ws->a, *e2 = ws->b;
     rw_bfv num = {ws->c, 0, C}, den = {ws->d, 0, C};
-    for (uint32_t i = 0; i < C; i++)
-        exp_pair(s->pp[i], clamp_log((int64_t)first[i] + ws->q32[i]), &e1[i], &e2[i]);
     mix2(&num, e1, rw_cview(&s->aa), e2, &v, out->m, ws);
     mix2(&den, e1, rw_cview(&s->bb), e2, NULL, out->m, ws);
     rw_recip(&den, rw_cview(&den), ws->tmp, out->m);
