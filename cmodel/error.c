@@ -19,6 +19,9 @@ static const char *const status_text[RWKVACC_STATUS_COUNT] = {
     [RWKVACC_E_STATE] = "state does not match",
     [RWKVACC_E_BACKEND] = "backend error",
     [RWKVACC_E_VOCAB] = "malformed vocabulary",
+    [RWKVACC_E_TIMEOUT] = "device timed out",
+    [RWKVACC_E_DEVICE] = "the device reported an error",
+    [RWKVACC_E_IMAGE] = "image does not match the device",
 };
 
 const char *rwkvacc_status_str(rwkvacc_status s)

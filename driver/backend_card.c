@@ -165,12 +165,13 @@ static rwkvacc_status run_token(card *c, uint32_t token, rwkvacc_error *err)
                                             RWKVACC_HW_IRQ_STATUS_ERROR_MASK);
     reg_w(c, RWKVACC_HW_REG_TOKEN, token);
     reg_w(c, RWKVACC_HW_REG_CTRL, RWKVACC_HW_CTRL_START_MASK);
+    /* a port reports a card that does not finish as RWKVACC_E_TIMEOUT (hal.h) */
     if ((s = c->hal->wait(c->dev, CARD_TIMEOUT_MS, err)) != RWKVACC_OK)
         return s;
     status = c->hal->reg_read(c->dev, RWKVACC_HW_REG_STATUS);
     if (status & RWKVACC_HW_STATUS_ERROR_MASK) {
         code = c->hal->reg_read(c->dev, RWKVACC_HW_REG_ERR_CODE);
-        return rw_fail(err, RWKVACC_E_BACKEND, "%s backend: the card stopped with error %s "
+        return rw_fail(err, RWKVACC_E_DEVICE, "%s backend: the card stopped with error %s "
                        "at instruction %u", c->hal->name,
                        rwkvacc_hw_error_name((code & RWKVACC_HW_ERR_CODE_CODE_MASK) >>
                                              RWKVACC_HW_ERR_CODE_CODE_SHIFT),

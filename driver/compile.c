@@ -669,7 +669,7 @@ rwkvacc_status rw_image_check(const uint8_t *b, size_t len, uint32_t config0,
         rd32(b + 8) != RW_IMAGE_FORMAT)
         return rw_fail(err, RWKVACC_E_FORMAT, "not a card image of format %u", RW_IMAGE_FORMAT);
     if (rd32(b + 16) != config0 || rd32(b + 20) != config1)
-        return rw_fail(err, RWKVACC_E_UNSUPPORTED, "image built for configuration "
+        return rw_fail(err, RWKVACC_E_IMAGE, "image built for configuration "
                        "0x%08x/0x%08x, the card is 0x%08x/0x%08x", rd32(b + 16), rd32(b + 20),
                        config0, config1);
     memset(info, 0, sizeof *info);

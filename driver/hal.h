@@ -19,7 +19,8 @@ typedef struct rw_hal {
     void (*reg_write)(void *dev, uint32_t offset, uint32_t value);
     void (*mem_write)(void *dev, uint64_t addr, const void *src, size_t n);
     void (*mem_read)(void *dev, uint64_t addr, void *dst, size_t n);
-    /* Waits until STATUS.BUSY is clear; RWKVACC_E_BACKEND on timeout. */
+    /* Waits until STATUS.BUSY is clear; RWKVACC_E_TIMEOUT, with a message naming
+     * the wait, when it does not clear in time. */
     rwkvacc_status (*wait)(void *dev, uint32_t timeout_ms, rwkvacc_error *err);
 } rw_hal;
 

@@ -47,9 +47,10 @@ static void isa_mem_read(void *dev, uint64_t addr, void *dst, size_t n)
 
 static rwkvacc_status isa_wait(void *dev, uint32_t timeout_ms, rwkvacc_error *err)
 {
-    (void)timeout_ms; /* the model finishes inside the doorbell write */
+    /* the model finishes inside the doorbell write: busy now means stuck */
     if (rw_card_reg_read(dev, RWKVACC_HW_REG_STATUS) & RWKVACC_HW_STATUS_BUSY_MASK)
-        return rw_fail(err, RWKVACC_E_BACKEND, "isa backend: the card is still busy");
+        return rw_fail(err, RWKVACC_E_TIMEOUT, "isa backend: the card is still busy after "
+                       "%u ms", timeout_ms);
     return RWKVACC_OK;
 }
 

@@ -33,6 +33,9 @@ typedef enum rwkvacc_status {
     RWKVACC_E_STATE,       /* state blob does not belong to this model/backend */
     RWKVACC_E_BACKEND,     /* unknown backend or backend failure */
     RWKVACC_E_VOCAB,       /* malformed vocabulary file */
+    RWKVACC_E_TIMEOUT,     /* the device did not finish in time */
+    RWKVACC_E_DEVICE,      /* the device reported an error (its error register) */
+    RWKVACC_E_IMAGE,       /* compiled image does not match the device's configuration */
     RWKVACC_STATUS_COUNT
 } rwkvacc_status;
 

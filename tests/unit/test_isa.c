@@ -107,7 +107,7 @@ static void other_config(rwkvacc_model *m)
                          RWKVACC_HW_RESET_CONFIG1, &info, &err) == RWKVACC_OK,
           "isa-image-config-same", "%s", err.msg);
     check(rw_image_check(img.bytes, img.len, RWKVACC_HW_RESET_CONFIG0 ^ 1,
-                         RWKVACC_HW_RESET_CONFIG1, &info, &err) == RWKVACC_E_UNSUPPORTED &&
+                         RWKVACC_HW_RESET_CONFIG1, &info, &err) == RWKVACC_E_IMAGE &&
               strstr(err.msg, "configuration"),
           "isa-image-config-other", "an image for another configuration was accepted");
     printf("# image: %zu bytes, %u instructions per token (%u matrix-vector), %llu bytes of "
