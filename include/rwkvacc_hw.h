@@ -61,6 +61,8 @@ extern "C" {
 #define RWKVACC_HW_REG_RD_BYTES_HI 0x08cu /* RO: bytes read by the last program, high 32 bits */
 #define RWKVACC_HW_REG_WR_BYTES_LO 0x090u /* RO: bytes written by the last program, low 32 bits */
 #define RWKVACC_HW_REG_WR_BYTES_HI 0x094u /* RO: bytes written by the last program, high 32 bits */
+#define RWKVACC_HW_REG_RD_WEIGHT_BYTES_LO 0x098u /* RO: bytes the MATVEC instructions of the last program read (matrix record, q, sm and se), low 32 bits */
+#define RWKVACC_HW_REG_RD_WEIGHT_BYTES_HI 0x09cu /* RO: bytes the MATVEC instructions of the last program read, high 32 bits */
 
 /* ---- reset values ---- */
 #define RWKVACC_HW_RESET_ID 0x52574b56u
@@ -83,6 +85,8 @@ extern "C" {
 #define RWKVACC_HW_RESET_RD_BYTES_HI 0x00000000u
 #define RWKVACC_HW_RESET_WR_BYTES_LO 0x00000000u
 #define RWKVACC_HW_RESET_WR_BYTES_HI 0x00000000u
+#define RWKVACC_HW_RESET_RD_WEIGHT_BYTES_LO 0x00000000u
+#define RWKVACC_HW_RESET_RD_WEIGHT_BYTES_HI 0x00000000u
 
 /* ---- register fields ---- */
 #define RWKVACC_HW_VERSION_MINOR_SHIFT 0u /* spec minor version */

@@ -4,6 +4,9 @@
 # sequence mode: on each tiny model in $SHARED/models, then on a random-weight
 # model of the RWKV-7 0.1B shape (n_embd 768, 12 layers, vocabulary 65536, head
 # size 64), generated once to build/bench/rwkv7-0.1b-random.bin and reused.
+# After each table, per model: the weight bytes the C model of the card reads per
+# token (INT8) against the minimum, every weight byte once (`rwkvacc info
+# --image`); a ratio above 1.02 fails the bench.
 # Run by `make bench`, which builds build/rwkvacc first; this script builds
 # nothing else.
 #
@@ -40,6 +43,21 @@ row() {
         "$(get "$r" serial_tokens_per_s)" "$(get "$r" sequence_tokens_per_s)" \
         "$(get "$g" serial_tokens_per_s)" "$(get "$g" sequence_tokens_per_s)"
 }
+# wrow NAME MODEL: weight bytes read per token against the minimum.
+wrow() {
+    w=$("$RWKVACC" info "$2" --image --weights int8 2>&1) ||
+        { printf '%-30s %s\n' "$1" "$w"; status=1; return; }
+    ratio=$(get "$w" weight_read_ratio)
+    printf '%-30s %8s %15s %15s %8s\n' "$1" "$(get "$w" instructions_per_token)" \
+        "$(get "$w" weight_bytes_read)" "$(get "$w" weight_bytes_minimum)" "$ratio"
+    awk -v r="$ratio" 'BEGIN { exit !(r >= 1 && r <= 1.02) }' ||
+        { echo "bench: $1: weight bytes read per token not within 2% of the minimum"; status=1; }
+}
+wheader() {
+    echo
+    echo "weight bytes per token, C model of the card, INT8 (rwkvacc info --image):"
+    printf '%-30s %8s %15s %15s %8s\n' model insns read minimum ratio
+}
 header() {
     printf '%-30s %-8s %11s %11s %11s %11s\n' "" "" ref ref golden golden
     printf '%-30s %-8s %11s %11s %11s %11s\n' model version one-by-one sequence \
@@ -58,6 +76,12 @@ if [ -d "$SHARED/models" ]; then
     done
 fi
 [ "$found" -eq 1 ] || echo "bench: skipped tiny models: no tiny-rwkv-*.bin in $SHARED/models"
+if [ "$found" -eq 1 ]; then
+    wheader
+    for m in "$SHARED"/models/tiny-rwkv-*.bin; do
+        [ -f "$m" ] && wrow "$(basename "$m" .bin)" "$m"
+    done
+fi
 
 [ "$BIG" = 0 ] && exit $status
 echo
@@ -71,4 +95,6 @@ if [ ! -f "$big_model" ]; then
 fi
 header
 row rwkv7-0.1b-random "$big_model" "$BIG_TOKENS" "$BIG_RUNS"
+wheader
+wrow rwkv7-0.1b-random "$big_model"
 exit $status

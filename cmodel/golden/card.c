@@ -45,7 +45,7 @@ struct rw_card {
     uint64_t mem_size;
     uint32_t ctrl, status, irq_status, err_code, prog_offset, prog_len, token;
     uint32_t base_lo[NR], base_hi[NR], size[NR];
-    uint64_t cycles, rd_bytes, wr_bytes;
+    uint64_t cycles, rd_bytes, wr_bytes, rd_weight_bytes;
     vreg v[NV];
     int32_t *vmem;  /* NV x VW */
     int32_t *res;   /* VW: a result before it goes to DST */
@@ -387,7 +387,10 @@ static uint32_t op_matvec(rw_card *c, const insn *d)
     y.e = 0;
     y.n = rows;
     rw_matvec(&y, &W, &xq, c->mv_acc, c->mv_eacc);
-    c->rd_bytes += MAT_RECORD_BYTES + qbytes + (uint64_t)rows * ng * 2u + (uint64_t)rows * 2u;
+    /* the whole matrix: record, q, sm, se */
+    qbytes += MAT_RECORD_BYTES + (uint64_t)rows * ng * 2u + (uint64_t)rows * 2u;
+    c->rd_bytes += qbytes;
+    c->rd_weight_bytes += qbytes;
     if (d->sub == 0) {
         put_res(c, d->dst, &y);
     } else {
@@ -606,7 +609,9 @@ static uint32_t execute(rw_card *c, const insn *d)
 /* Runs the program: PC from 0 until END or an error. CYCLES counts one per
  * instruction fetched for now (no timing model yet); RD_BYTES and WR_BYTES count
  * the device-memory bytes the instructions read and wrote (vectors, matrix and
- * embedding records and data, WKV state; instruction fetch not included). */
+ * embedding records and data, WKV state; instruction fetch not included);
+ * RD_WEIGHT_BYTES counts the part of RD_BYTES the MATVEC instructions read
+ * (matrix record, q, sm and se). */
 static void run(rw_card *c)
 {
     uint32_t pc = 0, err = 0;
@@ -614,7 +619,7 @@ static void run(rw_card *c)
         c->v[r].n = 0;
         c->v[r].e = 0;
     }
-    c->cycles = c->rd_bytes = c->wr_bytes = 0;
+    c->cycles = c->rd_bytes = c->wr_bytes = c->rd_weight_bytes = 0;
     c->err_code = 0;
     c->status = RWKVACC_HW_STATUS_BUSY_MASK;
     for (;; pc++) {
@@ -677,6 +682,8 @@ uint32_t rw_card_reg_read(rw_card *c, uint32_t off)
     case RWKVACC_HW_REG_RD_BYTES_HI: return (uint32_t)(c->rd_bytes >> 32);
     case RWKVACC_HW_REG_WR_BYTES_LO: return (uint32_t)c->wr_bytes;
     case RWKVACC_HW_REG_WR_BYTES_HI: return (uint32_t)(c->wr_bytes >> 32);
+    case RWKVACC_HW_REG_RD_WEIGHT_BYTES_LO: return (uint32_t)c->rd_weight_bytes;
+    case RWKVACC_HW_REG_RD_WEIGHT_BYTES_HI: return (uint32_t)(c->rd_weight_bytes >> 32);
     default: return 0;
     }
 }

@@ -85,6 +85,10 @@ package rwkvacc_hw_pkg;
   localparam logic [31:0] RESET_WR_BYTES_LO = 32'h00000000;
   localparam logic [31:0] REG_WR_BYTES_HI = 32'h00000094;
   localparam logic [31:0] RESET_WR_BYTES_HI = 32'h00000000;
+  localparam logic [31:0] REG_RD_WEIGHT_BYTES_LO = 32'h00000098;
+  localparam logic [31:0] RESET_RD_WEIGHT_BYTES_LO = 32'h00000000;
+  localparam logic [31:0] REG_RD_WEIGHT_BYTES_HI = 32'h0000009c;
+  localparam logic [31:0] RESET_RD_WEIGHT_BYTES_HI = 32'h00000000;
   // register fields
   localparam int unsigned VERSION_MINOR_LSB = 32'd0;
   localparam int unsigned VERSION_MINOR_WIDTH = 32'd16;
