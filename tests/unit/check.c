@@ -38,6 +38,20 @@ int check_exit(void)
     return check_failures ? 1 : 0;
 }
 
+int check_names_file(const char *msg, const char *file)
+{
+    size_t n = strlen(file);
+    return strncmp(msg, file, n) == 0 && strncmp(msg + n, ": ", 2) == 0 && !strchr(msg, '\n');
+}
+
+int check_failed(const char *test, int got, const char *got_text, const char *msg, int want,
+                 const char *file, const char *want_text)
+{
+    return check(got != 0 && (want < 0 || got == want) && check_names_file(msg, file) &&
+                     (!want_text || strstr(msg, want_text)),
+                 test, "status %d (%s), message '%s'", got, got_text, msg);
+}
+
 const char *check_shared_dir(void)
 {
     static int reported;

@@ -17,6 +17,13 @@ int check(int cond, const char *name, const char *fmt, ...)
 void check_skip(const char *name, const char *why);
 int check_exit(void);
 
+/* 1 when msg is one line that starts with "FILE: " (the library's message form). */
+int check_names_file(const char *msg, const char *file);
+/* Checks a call that had to fail: status got is want (any failure when want < 0),
+ * the message names the file, and it contains want_text (when not NULL). */
+int check_failed(const char *test, int got, const char *got_text, const char *msg, int want,
+                 const char *file, const char *want_text);
+
 /* The shared test data folder ($SHARED, default ../shared), or NULL when it is
  * missing. Under CI=true a missing folder is a failure, reported once. */
 const char *check_shared_dir(void);
