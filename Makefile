@@ -28,7 +28,7 @@ OBJ      = $(patsubst %.c,build/obj/%.o,$(1))
 SOBJ     = $(patsubst %.c,build/asan/obj/%.o,$(1))
 
 .SECONDARY:
-.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean
+.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean lint
 all: build/rwkvacc
 
 build/obj/%.o: %.c
@@ -68,8 +68,37 @@ LONG_BINS := $(patsubst tests/long/%.c,build/long/%,$(LONG_SRCS))
 deps:
 	@scripts/install-deps.sh
 
-test: deps build/asan/rwkvacc $(UNIT_BINS)
-	@scripts/run-tests.sh $(UNIT_BINS) $(sort $(wildcard tests/cli/test_*.sh))
+# RTL (docs/rtl.md): rtl/*.sv, one module per file; rw_num_pkg.sv first (a package).
+# A unit testbench sim/tb/tb_UNIT.cpp is a Verilator C++ harness whose top module
+# is UNIT; it links the golden model (build/librwkvacc.a) and prints ok/FAIL lines.
+VERILATOR ?= verilator
+RTL_PKG   := rtl/rw_num_pkg.sv
+RTL_SRCS  := $(RTL_PKG) $(filter-out $(RTL_PKG),$(sort $(wildcard rtl/*.sv)))
+RTL_DEPS  := $(RTL_SRCS) $(wildcard rtl/include/*.svh rtl/tables/*.mem) rtl/lint_waivers.vlt
+RTL_TOPS  := $(basename $(notdir $(filter-out $(RTL_PKG),$(RTL_SRCS))))
+# Modules are found by file name (-y rtl); only the package is named.
+VFLAGS    := -Wall -Irtl/include -y rtl rtl/lint_waivers.vlt $(RTL_PKG)
+TB_SRCS   := $(sort $(wildcard sim/tb/tb_*.cpp))
+TB_BINS   := $(patsubst sim/tb/tb_%.cpp,build/rtl/tb_%,$(TB_SRCS))
+TB_CFLAGS := -std=c++17 -O2 -I$(abspath include) -I$(abspath cmodel) -I$(abspath cmodel/golden) \
+             -I$(abspath driver) -I$(abspath sim/tb) -DRTL_DIR=\"$(abspath rtl)\"
+
+build/rtl/tb_%: sim/tb/tb_%.cpp $(wildcard sim/tb/*.h) $(RTL_DEPS) build/librwkvacc.a
+	@mkdir -p build/rtl/obj_$*
+	$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast \
+	    --top-module $* --Mdir build/rtl/obj_$* -o $(abspath $@) \
+	    -CFLAGS '$(TB_CFLAGS)' -LDFLAGS '$(abspath build/librwkvacc.a) -lm' \
+	    rtl/$*.sv $(abspath $<) > build/rtl/obj_$*/build.log 2>&1 || \
+	    { tail -n 30 build/rtl/obj_$*/build.log; exit 1; }
+
+# Verilator's full lint on every module as its own top; waivers: rtl/lint_waivers.vlt.
+lint:
+	@set -e; for t in $(RTL_TOPS); do \
+	    $(VERILATOR) --lint-only $(VFLAGS) --top-module $$t rtl/$$t.sv; done; \
+	echo "lint: $(words $(RTL_TOPS)) modules clean"
+
+test: deps build/asan/rwkvacc $(UNIT_BINS) $(TB_BINS)
+	@scripts/run-tests.sh $(UNIT_BINS) $(TB_BINS) $(sort $(wildcard tests/cli/test_*.sh))
 
 test-long: deps $(LONG_BINS)
 	@scripts/run-tests.sh $(LONG_BINS)

@@ -2,7 +2,7 @@
 # Installs the Debian packages rwkvacc needs when any is missing; quiet and fast
 # when all are there. Uses sudo when not root. Idempotent.
 set -eu
-PKGS="gcc make python3 libc6-dev"
+PKGS="gcc g++ make python3 libc6-dev verilator yosys"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
