@@ -3,6 +3,8 @@
  * integer golden model, and the card backends (C model, simulated RTL, OpenCL,
  * PCIe). A new backend adds one file defining an rw_backend and one line in
  * backends.c; the context layer (context.c) and the command use nothing else.
+ * A device holds what streams share (the model on the device); a stream holds
+ * one recurrent state. Calls on the streams of one device are not concurrent.
  */
 #ifndef RWKVACC_BACKEND_H
 #define RWKVACC_BACKEND_H
@@ -12,8 +14,13 @@
 typedef struct rw_backend {
     const char *name;
     const char *summary;
-    rwkvacc_status (*open)(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
-                           void **impl, rwkvacc_error *err);
+    /* A device: the model loaded once (weights, compiled image), shared by its
+     * streams. opt->max_streams bounds the streams where the device needs to know. */
+    rwkvacc_status (*dev_open)(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
+                               void **dev, rwkvacc_error *err);
+    void (*dev_close)(void *dev); /* after its last stream is closed */
+    /* A stream on a device, with its own recurrent state, starting empty. */
+    rwkvacc_status (*open)(void *dev, void **impl, rwkvacc_error *err);
     void (*close)(void *impl);
     void (*reset)(void *impl);
     /* tokens are already checked against n_vocab; logits as rwkvacc_ctx_feed */

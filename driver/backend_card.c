@@ -1,9 +1,11 @@
 /*
  * backend_card.c - a card behind the backend interface, through the HAL only
- * (hal.h): the model is compiled into an image (compile.c) and loaded once; each
- * token is one run of the program: write TOKEN, ring the doorbell, wait, read the
- * logits vector from region IO. Device memory: IMAGE at 0, then STATE, then IO.
- * A failed run restores the state, so a failed call changes nothing.
+ * (hal.h): the model is compiled into an image (compile.c) and loaded once per
+ * device; each stream owns one STATE block in device memory, and each of its
+ * tokens is one run of the program: point region STATE at the block, write TOKEN,
+ * ring the doorbell, wait, read the logits vector from region IO. Device memory:
+ * IMAGE at 0, then IO, then max_streams STATE blocks. A failed run restores the
+ * stream's state, so a failed call changes nothing.
  */
 #include "backend_card.h"
 
@@ -19,17 +21,28 @@
 #include <string.h>
 
 #define CARD_TIMEOUT_MS 10000u
+#define CARD_DEFAULT_STREAMS 8u
 
 typedef struct card {
     const rw_hal *hal;
     void *dev;
     rw_qmodel *owned;
     uint32_t n_vocab;
-    uint64_t state_addr, state_bytes, io_addr, io_bytes;
+    uint64_t state_bytes, io_addr, io_bytes;
+    uint64_t slots_addr, slot_stride; /* STATE block i at slots_addr + i * slot_stride */
+    uint32_t n_slots;
+    uint8_t *used;     /* n_slots flags */
     uint8_t *initial;  /* the empty state */
-    uint8_t *saved;    /* the state before a call, restored when it fails */
     uint8_t *io;       /* host copy of the logits vector */
 } card;
+
+/* One stream: its STATE block, and a host copy of it taken before each call. */
+typedef struct card_stream {
+    card *c;
+    uint32_t slot;
+    uint64_t state_addr;
+    uint8_t *saved;
+} card_stream;
 
 static void reg_w(card *c, uint32_t off, uint32_t v)
 {
@@ -63,16 +76,19 @@ static uint8_t *empty_state(const rw_qmodel *q, uint64_t bytes)
     return s;
 }
 
+static void set_region(card *c, uint32_t r, uint64_t base, uint64_t size)
+{
+    reg_w(c, RWKVACC_HW_REG_REGION_BASE_LO(r), (uint32_t)base);
+    reg_w(c, RWKVACC_HW_REG_REGION_BASE_HI(r), (uint32_t)(base >> 32));
+    reg_w(c, RWKVACC_HW_REG_REGION_SIZE(r), (uint32_t)size);
+}
+
 static void program_regions(card *c, const rw_image *img)
 {
-    const uint64_t base[3] = {0, c->state_addr, c->io_addr};
-    const uint64_t size[3] = {img->len, c->state_bytes, c->io_bytes};
-    for (uint32_t r = 0; r < 3; r++) {
-        reg_w(c, RWKVACC_HW_REG_REGION_BASE_LO(r), (uint32_t)base[r]);
-        reg_w(c, RWKVACC_HW_REG_REGION_BASE_HI(r), (uint32_t)(base[r] >> 32));
-        reg_w(c, RWKVACC_HW_REG_REGION_SIZE(r), (uint32_t)size[r]);
-    }
-    reg_w(c, RWKVACC_HW_REG_REGION_SIZE(3), 0);
+    set_region(c, RWKVACC_HW_REGION_IMAGE, 0, img->len);
+    set_region(c, RWKVACC_HW_REGION_IO, c->io_addr, c->io_bytes);
+    set_region(c, RWKVACC_HW_REGION_STATE, c->slots_addr, 0); /* set per stream */
+    set_region(c, RWKVACC_HW_REGION_SCRATCH, 0, 0);
     reg_w(c, RWKVACC_HW_REG_PROG_OFFSET, img->prog_offset);
     reg_w(c, RWKVACC_HW_REG_PROG_LEN, img->prog_len);
 }
@@ -86,28 +102,29 @@ static rwkvacc_status load(card *c, const rw_qmodel *q, rwkvacc_error *err)
         return s;
     c->state_bytes = img.state_bytes;
     c->io_bytes = img.io_bytes;
-    c->state_addr = align_up(img.len, 4096);
-    c->io_addr = align_up(c->state_addr + c->state_bytes, 4096);
-    s = c->hal->open(c->io_addr + c->io_bytes, &c->dev, err);
+    c->io_addr = align_up(img.len, 4096);
+    c->slots_addr = align_up(c->io_addr + c->io_bytes, 4096);
+    c->slot_stride = align_up(c->state_bytes, 4096);
+    s = c->hal->open(c->slots_addr + c->n_slots * c->slot_stride, &c->dev, err);
     if (!s) {
         cfg0 = c->hal->reg_read(c->dev, RWKVACC_HW_REG_CONFIG0);
         cfg1 = c->hal->reg_read(c->dev, RWKVACC_HW_REG_CONFIG1);
         s = rw_image_check(img.bytes, img.len, cfg0, cfg1, &hdr, err);
     }
     if (!s && !((c->initial = empty_state(q, c->state_bytes)) &&
-                (c->saved = malloc(c->state_bytes)) && (c->io = malloc(c->io_bytes))))
+                (c->io = malloc(c->io_bytes)) && (c->used = calloc(c->n_slots, 1))))
         s = rw_fail(err, RWKVACC_E_NOMEM, "%s backend: out of memory", c->hal->name);
     if (!s) {
         c->hal->mem_write(c->dev, 0, img.bytes, img.len);
-        c->hal->mem_write(c->dev, c->state_addr, c->initial, c->state_bytes);
         program_regions(c, &img);
     }
     rw_image_free(&img);
     return s;
 }
 
-rwkvacc_status rw_card_open(const rw_hal *hal, const rwkvacc_model *m,
-                            const rwkvacc_ctx_options *opt, void **impl, rwkvacc_error *err)
+rwkvacc_status rw_card_dev_open(const rw_hal *hal, const rwkvacc_model *m,
+                                const rwkvacc_ctx_options *opt, void **dev,
+                                rwkvacc_error *err)
 {
     card *c = calloc(1, sizeof *c);
     const rw_qmodel *q = m->q;
@@ -115,6 +132,7 @@ rwkvacc_status rw_card_open(const rw_hal *hal, const rwkvacc_model *m,
     if (!c)
         return rw_fail(err, RWKVACC_E_NOMEM, "%s backend: out of memory", hal->name);
     c->hal = hal;
+    c->n_slots = opt && opt->max_streams ? opt->max_streams : CARD_DEFAULT_STREAMS;
     if (!q) {
         rw_quant_options qo = {opt ? opt->weight_bits : 0, opt && opt->group ? opt->group : 64};
         if (qo.weight_bits != 8 && qo.weight_bits != 4)
@@ -124,36 +142,72 @@ rwkvacc_status rw_card_open(const rw_hal *hal, const rwkvacc_model *m,
             s = rw_quantize(m, &qo, &c->owned, err);
         q = c->owned;
     }
+    if (!s && c->n_slots > 4096)
+        s = rw_fail(err, RWKVACC_E_ARG, "%s backend: %u streams per device; at most 4096",
+                    hal->name, c->n_slots);
     if (!s) {
         c->n_vocab = q->info.n_vocab;
         s = load(c, q, err);
     }
     if (s) {
-        rw_card_close(c);
+        rw_card_dev_close(c);
         return s;
     }
-    *impl = c;
+    *dev = c;
     return RWKVACC_OK;
 }
 
-void rw_card_close(void *impl)
+void rw_card_dev_close(void *dev)
 {
-    card *c = impl;
+    card *c = dev;
     if (!c)
         return;
     if (c->dev)
         c->hal->close(c->dev);
     rw_qmodel_free(c->owned);
     free(c->initial);
-    free(c->saved);
     free(c->io);
+    free(c->used);
     free(c);
+}
+
+rwkvacc_status rw_card_stream_open(void *dev, void **impl, rwkvacc_error *err)
+{
+    card *c = dev;
+    card_stream *st;
+    uint32_t i = 0;
+    while (i < c->n_slots && c->used[i])
+        i++;
+    if (i == c->n_slots)
+        return rw_fail(err, RWKVACC_E_NOMEM, "%s backend: the device holds %u streams "
+                       "already (raise max_streams)", c->hal->name, c->n_slots);
+    if (!(st = calloc(1, sizeof *st)) || !(st->saved = malloc(c->state_bytes))) {
+        free(st);
+        return rw_fail(err, RWKVACC_E_NOMEM, "%s backend: out of memory", c->hal->name);
+    }
+    st->c = c;
+    st->slot = i;
+    st->state_addr = c->slots_addr + i * c->slot_stride;
+    c->used[i] = 1;
+    c->hal->mem_write(c->dev, st->state_addr, c->initial, c->state_bytes);
+    *impl = st;
+    return RWKVACC_OK;
+}
+
+void rw_card_close(void *impl)
+{
+    card_stream *st = impl;
+    if (!st)
+        return;
+    st->c->used[st->slot] = 0;
+    free(st->saved);
+    free(st);
 }
 
 void rw_card_reset(void *impl)
 {
-    card *c = impl;
-    c->hal->mem_write(c->dev, c->state_addr, c->initial, c->state_bytes);
+    card_stream *st = impl;
+    st->c->hal->mem_write(st->c->dev, st->state_addr, st->c->initial, st->c->state_bytes);
 }
 
 /* One program run for one token; the logits vector lands in c->io. */
@@ -197,12 +251,14 @@ static void put_raw(const card *c, int32_t *dst)
         dst[i] = (int32_t)rw_le32(c->io + 4 * (size_t)i);
 }
 
-/* Runs the tokens; on failure puts the state back as it was. */
-static rwkvacc_status run(card *c, const uint32_t *tokens, size_t n, float *logits, int all,
-                          int32_t *raw, rwkvacc_error *err)
+/* Runs the tokens on the stream's state; on failure puts it back as it was. */
+static rwkvacc_status run(card_stream *st, const uint32_t *tokens, size_t n, float *logits,
+                          int all, int32_t *raw, rwkvacc_error *err)
 {
+    card *c = st->c;
     rwkvacc_status s = RWKVACC_OK;
-    c->hal->mem_read(c->dev, c->state_addr, c->saved, c->state_bytes);
+    set_region(c, RWKVACC_HW_REGION_STATE, st->state_addr, c->state_bytes);
+    c->hal->mem_read(c->dev, st->state_addr, st->saved, c->state_bytes);
     for (size_t t = 0; t < n && !s; t++) {
         if ((s = run_token(c, tokens[t], err)) != RWKVACC_OK)
             break;
@@ -212,7 +268,7 @@ static rwkvacc_status run(card *c, const uint32_t *tokens, size_t n, float *logi
             put_float(c, logits + (all ? t : 0) * (size_t)c->n_vocab);
     }
     if (s)
-        c->hal->mem_write(c->dev, c->state_addr, c->saved, c->state_bytes);
+        c->hal->mem_write(c->dev, st->state_addr, st->saved, c->state_bytes);
     return s;
 }
 
@@ -230,17 +286,17 @@ rwkvacc_status rw_card_feed_raw(void *impl, const uint32_t *tokens, size_t n, in
 
 size_t rw_card_state_size(const void *impl)
 {
-    return (size_t)((const card *)impl)->state_bytes;
+    return (size_t)((const card_stream *)impl)->c->state_bytes;
 }
 
 void rw_card_state_get(const void *impl, void *buf)
 {
-    const card *c = impl;
-    c->hal->mem_read(c->dev, c->state_addr, buf, c->state_bytes);
+    const card_stream *st = impl;
+    st->c->hal->mem_read(st->c->dev, st->state_addr, buf, st->c->state_bytes);
 }
 
 void rw_card_state_set(void *impl, const void *buf)
 {
-    card *c = impl;
-    c->hal->mem_write(c->dev, c->state_addr, buf, c->state_bytes);
+    card_stream *st = impl;
+    st->c->hal->mem_write(st->c->dev, st->state_addr, buf, st->c->state_bytes);
 }

@@ -9,8 +9,12 @@
 #include "backend.h"
 #include "hal.h"
 
-rwkvacc_status rw_card_open(const rw_hal *hal, const rwkvacc_model *m,
-                            const rwkvacc_ctx_options *opt, void **impl, rwkvacc_error *err);
+/* The device (image loaded, regions programmed) and the streams on it. */
+rwkvacc_status rw_card_dev_open(const rw_hal *hal, const rwkvacc_model *m,
+                                const rwkvacc_ctx_options *opt, void **dev,
+                                rwkvacc_error *err);
+void rw_card_dev_close(void *dev);
+rwkvacc_status rw_card_stream_open(void *dev, void **impl, rwkvacc_error *err);
 void rw_card_close(void *impl);
 void rw_card_reset(void *impl);
 rwkvacc_status rw_card_feed(void *impl, const uint32_t *tokens, size_t n, float *logits,
@@ -21,10 +25,12 @@ size_t rw_card_state_size(const void *impl);
 void rw_card_state_get(const void *impl, void *buf);
 void rw_card_state_set(void *impl, const void *buf);
 
-/* The rw_backend of a port whose open function calls rw_card_open with its HAL. */
-#define RW_CARD_BACKEND(NAME, SUMMARY, OPEN)                                               \
+/* The rw_backend of a port whose dev_open function calls rw_card_dev_open with its
+ * HAL. */
+#define RW_CARD_BACKEND(NAME, SUMMARY, DEV_OPEN)                                           \
     {                                                                                      \
-        .name = NAME, .summary = SUMMARY, .open = OPEN, .close = rw_card_close,             \
+        .name = NAME, .summary = SUMMARY, .dev_open = DEV_OPEN,                            \
+        .dev_close = rw_card_dev_close, .open = rw_card_stream_open, .close = rw_card_close, \
         .reset = rw_card_reset, .feed = rw_card_feed, .feed_raw = rw_card_feed_raw,        \
         .state_size = rw_card_state_size, .state_get = rw_card_state_get,                  \
         .state_set = rw_card_state_set,                                                    \

@@ -13,11 +13,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The device: the quantized model, shared by the streams. */
+typedef struct golden_dev {
+    const rw_qmodel *q;
+    rw_qmodel *owned; /* quantized on open from a float model */
+} golden_dev;
+
 typedef struct golden_impl {
     rw_golden *g;
-    rw_qmodel *owned; /* quantized on open from a float model */
     rw_bfv logits;
 } golden_impl;
+
+static rwkvacc_status golden_dev_open(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
+                                      void **dev, rwkvacc_error *err)
+{
+    golden_dev *d = calloc(1, sizeof *d);
+    rwkvacc_status s;
+    if (!d)
+        return rw_fail(err, RWKVACC_E_NOMEM, "golden backend: out of memory");
+    d->q = m->q;
+    if (!d->q) {
+        rw_quant_options qo = {opt ? opt->weight_bits : 0, opt && opt->group ? opt->group : 64};
+        if (qo.weight_bits != 8 && qo.weight_bits != 4)
+            s = rw_fail(err, RWKVACC_E_ARG, "golden backend: a float model needs "
+                        "--weights int8 or int4 (or quantize it with rwkvacc quantize)");
+        else
+            s = rw_quantize(m, &qo, &d->owned, err);
+        if (s) {
+            free(d);
+            return s;
+        }
+        d->q = d->owned;
+    }
+    *dev = d;
+    return RWKVACC_OK;
+}
+
+static void golden_dev_close(void *dev)
+{
+    golden_dev *d = dev;
+    rw_qmodel_free(d->owned);
+    free(d);
+}
 
 static void golden_close(void *impl)
 {
@@ -25,32 +62,16 @@ static void golden_close(void *impl)
     if (!b)
         return;
     rw_golden_free(b->g);
-    rw_qmodel_free(b->owned);
     free(b->logits.m);
     free(b);
 }
 
-static rwkvacc_status golden_open(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
-                                  void **impl, rwkvacc_error *err)
+static rwkvacc_status golden_open(void *dev, void **impl, rwkvacc_error *err)
 {
+    const rw_qmodel *q = ((const golden_dev *)dev)->q;
     golden_impl *b = calloc(1, sizeof *b);
-    const rw_qmodel *q = m->q;
-    rwkvacc_status s;
     if (!b)
         return rw_fail(err, RWKVACC_E_NOMEM, "golden backend: out of memory");
-    if (!q) {
-        rw_quant_options qo = {opt ? opt->weight_bits : 0, opt && opt->group ? opt->group : 64};
-        if (qo.weight_bits != 8 && qo.weight_bits != 4) {
-            free(b);
-            return rw_fail(err, RWKVACC_E_ARG, "golden backend: a float model needs "
-                           "--weights int8 or int4 (or quantize it with rwkvacc quantize)");
-        }
-        if ((s = rw_quantize(m, &qo, &b->owned, err)) != RWKVACC_OK) {
-            free(b);
-            return s;
-        }
-        q = b->owned;
-    }
     b->g = rw_golden_new(q);
     b->logits.m = calloc(q->info.n_vocab, sizeof(int32_t));
     if (!b->g || !b->logits.m) {
@@ -134,6 +155,8 @@ static void golden_events(const void *impl, uint64_t *counts, const char **names
 const rw_backend rw_backend_golden = {
     .name = "golden",
     .summary = "bit-exact integer datapath in C (INT8/INT4 weights; the hardware's definition)",
+    .dev_open = golden_dev_open,
+    .dev_close = golden_dev_close,
     .open = golden_open,
     .close = golden_close,
     .reset = golden_reset,

@@ -7,19 +7,42 @@
 #include "model.h"
 #include "ref/ref.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static rwkvacc_status ref_open(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
-                               void **impl, rwkvacc_error *err)
+/* The device: the float model (read-only, shared) and the chunk size. */
+typedef struct ref_dev {
+    const rwkvacc_model *m;
+    uint32_t max_chunk;
+} ref_dev;
+
+static rwkvacc_status ref_dev_open(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
+                                   void **dev, rwkvacc_error *err)
 {
-    rw_ref *r;
+    ref_dev *d;
     if (m->q && !m->layers)
         return rw_fail(err, RWKVACC_E_UNSUPPORTED, "ref needs a float model; this one was "
                        "read from a quantized file (%s)", m->info.file_dtype);
     if (opt && opt->weight_bits)
         return rw_fail(err, RWKVACC_E_ARG, "ref runs float weights: %u-bit weights need an "
                        "integer backend", opt->weight_bits);
-    r = rw_ref_new(m, opt ? opt->max_chunk : 0);
+    if (!(d = malloc(sizeof *d)))
+        return rw_fail(err, RWKVACC_E_NOMEM, "ref backend: out of memory");
+    d->m = m;
+    d->max_chunk = opt ? opt->max_chunk : 0;
+    *dev = d;
+    return RWKVACC_OK;
+}
+
+static void ref_dev_close(void *dev)
+{
+    free(dev);
+}
+
+static rwkvacc_status ref_open(void *dev, void **impl, rwkvacc_error *err)
+{
+    const ref_dev *d = dev;
+    rw_ref *r = rw_ref_new(d->m, d->max_chunk);
     if (!r)
         return rw_fail(err, RWKVACC_E_NOMEM, "ref backend: out of memory");
     *impl = r;
@@ -61,6 +84,8 @@ static void ref_state_set(void *impl, const void *buf)
 const rw_backend rw_backend_ref = {
     .name = "ref",
     .summary = "float32 reference model in C (the specification)",
+    .dev_open = ref_dev_open,
+    .dev_close = ref_dev_close,
     .open = ref_open,
     .close = ref_close,
     .reset = ref_reset,

@@ -1,7 +1,8 @@
 /*
- * context.c - the public context API (rwkvacc_ctx_*): opens a backend by name,
- * checks every argument before the backend sees it, so that a failed call changes
- * nothing, and wraps backend states in self-describing blobs (docs/state.md).
+ * context.c - the public device and context API (rwkvacc_dev_*, rwkvacc_ctx_*):
+ * opens a backend's device by name and streams on it, checks every argument
+ * before the backend sees it, so that a failed call changes nothing, and wraps
+ * backend states in self-describing blobs (docs/state.md).
  */
 #include "backend.h"
 #include "error.h"
@@ -10,10 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct rwkvacc_ctx {
+struct rwkvacc_dev {
     const rw_backend *be;
     void *impl;
     const rwkvacc_model *model;
+    rwkvacc_model_info info;
+    uint32_t refs; /* the handle (until rwkvacc_dev_close) and each open stream */
+};
+
+struct rwkvacc_ctx {
+    const rw_backend *be;
+    void *impl;
+    rwkvacc_dev *dev;
     rwkvacc_model_info info;
 };
 
@@ -22,29 +31,77 @@ struct rwkvacc_ctx {
 #define STATE_NAME_LEN 16
 enum { STATE_HEADER_BYTES = 8 + 4 * 8 + STATE_NAME_LEN + 8 };
 
-rwkvacc_status rwkvacc_ctx_open(const char *backend, const rwkvacc_model *m,
-                                const rwkvacc_ctx_options *opt, rwkvacc_ctx **out,
+rwkvacc_status rwkvacc_dev_open(const char *backend, const rwkvacc_model *m,
+                                const rwkvacc_ctx_options *opt, rwkvacc_dev **out,
                                 rwkvacc_error *err)
 {
     const rw_backend *be = rw_backend_find(backend ? backend : "ref");
-    rwkvacc_ctx *c;
+    rwkvacc_dev *d;
     rwkvacc_status s;
     if (!be)
         return rw_fail(err, RWKVACC_E_BACKEND, "unknown backend '%s' (see 'rwkvacc "
                        "backends')", backend);
     if (!m)
         return rw_fail(err, RWKVACC_E_ARG, "no model given");
-    if (!(c = calloc(1, sizeof *c)))
+    if (!(d = calloc(1, sizeof *d)))
         return rw_fail(err, RWKVACC_E_NOMEM, "out of memory");
-    c->be = be;
-    c->model = m;
-    rwkvacc_model_get_info(m, &c->info);
-    if ((s = be->open(m, opt, &c->impl, err)) != RWKVACC_OK) {
+    d->be = be;
+    d->model = m;
+    d->refs = 1;
+    rwkvacc_model_get_info(m, &d->info);
+    if ((s = be->dev_open(m, opt, &d->impl, err)) != RWKVACC_OK) {
+        free(d);
+        return s;
+    }
+    *out = d;
+    return RWKVACC_OK;
+}
+
+static void dev_unref(rwkvacc_dev *d)
+{
+    if (--d->refs == 0) {
+        d->be->dev_close(d->impl);
+        free(d);
+    }
+}
+
+void rwkvacc_dev_close(rwkvacc_dev *d)
+{
+    if (d)
+        dev_unref(d);
+}
+
+rwkvacc_status rwkvacc_ctx_open_dev(rwkvacc_dev *d, rwkvacc_ctx **out, rwkvacc_error *err)
+{
+    rwkvacc_ctx *c = calloc(1, sizeof *c);
+    rwkvacc_status s;
+    if (!c)
+        return rw_fail(err, RWKVACC_E_NOMEM, "out of memory");
+    c->be = d->be;
+    c->dev = d;
+    c->info = d->info;
+    if ((s = d->be->open(d->impl, &c->impl, err)) != RWKVACC_OK) {
         free(c);
         return s;
     }
+    d->refs++;
     *out = c;
     return RWKVACC_OK;
+}
+
+rwkvacc_status rwkvacc_ctx_open(const char *backend, const rwkvacc_model *m,
+                                const rwkvacc_ctx_options *opt, rwkvacc_ctx **out,
+                                rwkvacc_error *err)
+{
+    rwkvacc_dev *d = NULL;
+    rwkvacc_ctx_options one = opt ? *opt : (rwkvacc_ctx_options){0};
+    rwkvacc_status s;
+    one.max_streams = 1; /* a device for this stream alone */
+    if ((s = rwkvacc_dev_open(backend, m, &one, &d, err)) != RWKVACC_OK)
+        return s;
+    s = rwkvacc_ctx_open_dev(d, out, err);
+    dev_unref(d); /* the stream keeps it */
+    return s;
 }
 
 void rwkvacc_ctx_close(rwkvacc_ctx *c)
@@ -52,6 +109,7 @@ void rwkvacc_ctx_close(rwkvacc_ctx *c)
     if (!c)
         return;
     c->be->close(c->impl);
+    dev_unref(c->dev);
     free(c);
 }
 

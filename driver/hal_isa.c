@@ -66,12 +66,12 @@ static const rw_hal hal_isa = {
     .wait = isa_wait,
 };
 
-static rwkvacc_status isa_open(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
-                               void **impl, rwkvacc_error *err)
+static rwkvacc_status isa_dev_open(const rwkvacc_model *m, const rwkvacc_ctx_options *opt,
+                                   void **dev, rwkvacc_error *err)
 {
-    return rw_card_open(&hal_isa, m, opt, impl, err);
+    return rw_card_dev_open(&hal_isa, m, opt, dev, err);
 }
 
 const rw_backend rw_backend_isa =
     RW_CARD_BACKEND("isa", "the card's instruction-level C model, through its registers",
-                    isa_open);
+                    isa_dev_open);

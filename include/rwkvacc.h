@@ -95,6 +95,7 @@ typedef struct rwkvacc_ctx_options {
     uint32_t max_chunk; /* tokens processed together in sequence mode; 0 = default */
     uint32_t weight_bits; /* 0: as the model file is; 8 or 4: quantize a float model on the fly */
     uint32_t group;       /* INT4 group size (default 64) */
+    uint32_t max_streams; /* streams a device holds at once; 0 = 8 (card backends) */
 } rwkvacc_ctx_options;
 
 /* Backends are listed by name; index runs from 0 while the result is non-NULL. */
@@ -102,6 +103,21 @@ const char *rwkvacc_backend_name(size_t index);
 const char *rwkvacc_backend_summary(size_t index);
 
 /* The model must outlive the context. opt may be NULL. */
+/* A device: one backend with the model loaded once; several streams (contexts)
+ * share it, each with its own state (on a card: its own STATE block in device
+ * memory). rwkvacc_dev_close may come before the streams are closed: the
+ * device goes away with the last of them. Calls on the streams of one device
+ * must not run concurrently. */
+typedef struct rwkvacc_dev rwkvacc_dev;
+rwkvacc_status rwkvacc_dev_open(const char *backend, const rwkvacc_model *m,
+                                const rwkvacc_ctx_options *opt, rwkvacc_dev **out,
+                                rwkvacc_error *err);
+void rwkvacc_dev_close(rwkvacc_dev *d);
+/* A new stream on the device, with the empty state; RWKVACC_E_NOMEM when the
+ * device holds opt->max_streams streams already. */
+rwkvacc_status rwkvacc_ctx_open_dev(rwkvacc_dev *d, rwkvacc_ctx **out, rwkvacc_error *err);
+
+/* A stream on a device of its own (rwkvacc_dev_open + rwkvacc_ctx_open_dev). */
 rwkvacc_status rwkvacc_ctx_open(const char *backend, const rwkvacc_model *m,
                                 const rwkvacc_ctx_options *opt, rwkvacc_ctx **out,
                                 rwkvacc_error *err);

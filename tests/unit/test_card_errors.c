@@ -92,6 +92,37 @@ static const rw_hal test_hal = {
     .wait = th_wait,
 };
 
+/* A device with one stream (the stream is what the tests feed). */
+static struct {
+    void *dev, *stream;
+} opened[4];
+
+static rwkvacc_status open_one(const rwkvacc_ctx_options *o, const rwkvacc_model *m,
+                               void **impl, rwkvacc_error *err)
+{
+    void *dev = NULL;
+    rwkvacc_status s = rw_card_dev_open(&test_hal, m, o, &dev, err);
+    if (!s && (s = rw_card_stream_open(dev, impl, err)) != RWKVACC_OK)
+        rw_card_dev_close(dev);
+    for (size_t i = 0; !s && i < sizeof opened / sizeof opened[0]; i++)
+        if (!opened[i].dev) {
+            opened[i].dev = dev;
+            opened[i].stream = *impl;
+            break;
+        }
+    return s;
+}
+
+static void card_close(void *impl)
+{
+    rw_card_close(impl);
+    for (size_t i = 0; impl && i < sizeof opened / sizeof opened[0]; i++)
+        if (opened[i].stream == impl) {
+            rw_card_dev_close(opened[i].dev);
+            opened[i].dev = opened[i].stream = NULL;
+        }
+}
+
 static void *card_open(const rwkvacc_model *m, const char *test)
 {
     rwkvacc_ctx_options o;
@@ -99,7 +130,7 @@ static void *card_open(const rwkvacc_model *m, const char *test)
     void *impl = NULL;
     memset(&o, 0, sizeof o);
     o.weight_bits = 8;
-    if (rw_card_open(&test_hal, m, &o, &impl, &err) != RWKVACC_OK) {
+    if (open_one(&o, m, &impl, &err) != RWKVACC_OK) {
         check(0, test, "open: %s", err.msg);
         return NULL;
     }
@@ -151,8 +182,8 @@ static void timeout(const rwkvacc_model *m)
     free(rb);
     free(before);
     free(after);
-    rw_card_close(a);
-    rw_card_close(b);
+    card_close(a);
+    card_close(b);
 }
 
 static uint32_t rd32(const uint8_t *p)
@@ -191,7 +222,7 @@ static void device_error(const rwkvacc_model *m)
     }
     free(before);
     free(after);
-    rw_card_close(a);
+    card_close(a);
 }
 
 static void other_config(const rwkvacc_model *m)
@@ -204,7 +235,7 @@ static void other_config(const rwkvacc_model *m)
     memset(&o, 0, sizeof o);
     o.weight_bits = 8;
     th.other_config = 1;
-    s = rw_card_open(&test_hal, m, &o, &impl, &err);
+    s = open_one(&o, m, &impl, &err);
     th.other_config = 0;
     check(s == RWKVACC_E_IMAGE && err.status == RWKVACC_E_IMAGE &&
               strstr(err.msg, "configuration"),
@@ -214,7 +245,7 @@ static void other_config(const rwkvacc_model *m)
           "card-other-config-nothing-open", "impl %p, %d devices opened, %d closed", impl,
           th.opens - opens, th.closes - closes);
     if (s == RWKVACC_OK)
-        rw_card_close(impl);
+        card_close(impl);
 }
 
 /* ---- 1,000 corrupted images ---- */
@@ -315,7 +346,7 @@ static void corrupted_images(const rwkvacc_model *m)
           "%u of %d runs changed device memory outside STATE and IO", bad_mem, RUNS);
     printf("# corrupted images: %u ran to DONE, %u to ERROR (of %d)\n", done, error, RUNS);
 out:
-    rw_card_close(a);
+    card_close(a);
     free(copy);
     free(snap);
     free(init);
