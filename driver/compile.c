@@ -10,6 +10,7 @@
 #include "compile.h"
 
 #include "error.h"
+#include "golden/card.h"
 #include "golden/golden.h"
 #include "rwkvacc_hw.h"
 
@@ -157,28 +158,42 @@ static uint32_t put_vector(builder *B, int32_t e, const void *words, uint32_t n)
     return at;
 }
 
+/* A matrix as the matrix-vector unit streams it (docs/isa.md): the record, the
+ * q rows at the card's row stride (zero padding) from a bus-aligned start, then
+ * per row its ng scale mantissas and its exponent. *bytes counts the minimum:
+ * q and scales without padding. */
 static uint32_t put_matrix(builder *B, const rw_qmat *W, uint64_t *bytes)
 {
-    uint32_t ng = rw_qmat_groups(W), at, q_at, sm_at, se_at;
-    size_t qbytes = W->bits == 8 ? (size_t)W->rows * W->cols : (size_t)W->rows * W->cols / 2;
+    uint32_t ng = rw_qmat_groups(W), at, q_at, s_at;
+    uint32_t rb = W->bits == 8 ? W->cols : W->cols / 2, qs = rw_card_row_stride(rb);
+    const uint8_t *q = W->bits == 8 ? (const uint8_t *)W->q8 : W->q4;
+    if (W->bits == 4 && (W->group & (W->group - 1u))) {
+        if (!B->st)
+            B->st = rw_fail(B->err, RWKVACC_E_ARG, "compile: INT4 groups of %u weights: the "
+                            "card takes groups that are powers of two (32, 64, 128)", W->group);
+        return 0;
+    }
     align(B, 16);
     at = (uint32_t)B->len;
     put(B, (uint8_t[32]){0}, 32);
-    align(B, 64); /* rows start on bus-friendly boundaries */
+    align(B, RWKVACC_HW_CFG_BUS_BYTES);
     q_at = (uint32_t)B->len;
-    put(B, W->bits == 8 ? (const void *)W->q8 : (const void *)W->q4, qbytes);
+    for (uint32_t r = 0; r < W->rows && grow(B, qs); r++) {
+        memcpy(B->b + B->len, q + (size_t)r * rb, rb); /* the tail stays zero (grow) */
+        B->len += qs;
+    }
     align(B, 4);
-    sm_at = (uint32_t)B->len;
-    put16s(B, W->sm, (size_t)W->rows * ng);
-    align(B, 4);
-    se_at = (uint32_t)B->len;
-    put16s(B, W->se, W->rows);
+    s_at = (uint32_t)B->len;
+    for (uint32_t r = 0; r < W->rows; r++) {
+        put16s(B, W->sm + (size_t)r * ng, ng);
+        put16s(B, W->se + r, 1);
+    }
     if (!B->st) {
-        uint32_t hdr[8] = {W->rows, W->cols, W->bits, W->group, q_at, sm_at, se_at, 0};
+        uint32_t hdr[8] = {W->rows, W->cols, W->bits, W->group, q_at, s_at, qs, 0};
         for (int i = 0; i < 8; i++)
             set32(B, at + 4u * (uint32_t)i, hdr[i]);
     }
-    *bytes += qbytes + 2ull * W->rows * ng + 2ull * W->rows;
+    *bytes += (uint64_t)W->rows * rb + 2ull * W->rows * (ng + 1u);
     return at;
 }
 

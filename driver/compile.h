@@ -9,7 +9,7 @@
 #include "golden/qmodel.h"
 
 #define RW_IMAGE_MAGIC "RWKVIMG" /* 8 bytes with the NUL */
-#define RW_IMAGE_FORMAT 1u
+#define RW_IMAGE_FORMAT 2u /* 2: matrices laid out for the unit (row stride, scales per row) */
 #define RW_IMAGE_HEADER_BYTES 64
 
 typedef struct rw_image {

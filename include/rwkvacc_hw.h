@@ -22,6 +22,7 @@ extern "C" {
 /* ---- configuration ---- */
 #define RWKVACC_HW_CFG_MV_LANES 64u /* multiply-accumulates per cycle of the matrix-vector unit (INT8 weights; INT4 does twice as many) */
 #define RWKVACC_HW_CFG_BUS_BYTES 64u /* bytes per cycle of the AXI4 master data bus */
+#define RWKVACC_HW_CFG_MV_SEG_BYTES 16u /* matrix rows of 16 bytes or more start on a multiple of this many bytes, shorter rows at a power-of-two stride (docs/isa.md) */
 #define RWKVACC_HW_CFG_MAX_BURSTS 8u /* AXI4 read bursts in flight */
 #define RWKVACC_HW_CFG_N_VREG 32u /* vector registers (block-floating vectors) on chip */
 #define RWKVACC_HW_CFG_VREG_WORDS 4096u /* int32 mantissas per vector register: the widest vector (n_ffn) a model may have */

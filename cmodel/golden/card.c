@@ -28,6 +28,17 @@
 #define NR RWKVACC_HW_CFG_N_REGIONS
 #define MANT_MAX (INT32_C(1) << RW_BFV_BITS)
 #define MAT_RECORD_BYTES 32u
+
+uint32_t rw_card_row_stride(uint32_t row_bytes)
+{
+    const uint32_t seg = RWKVACC_HW_CFG_MV_SEG_BYTES;
+    uint32_t s = 1;
+    if (row_bytes >= seg)
+        return (row_bytes + seg - 1) / seg * seg;
+    while (s < row_bytes)
+        s *= 2;
+    return s;
+}
 #define EMB_RECORD_BYTES 16u
 
 typedef struct vreg {
@@ -332,11 +343,30 @@ static int mv_grow(rw_card *c, size_t rows, size_t sm)
     return 1;
 }
 
+/* The matrix record into f[8], checked: shape, format, and the layout the
+ * matrix-vector unit streams (docs/isa.md). 1 when it is refused. */
+static int mat_check(const rw_card *c, uint64_t ra, uint32_t *f)
+{
+    uint32_t rows, cols, bits, group, rb;
+    for (int i = 0; i < 8; i++)
+        f[i] = rd32(c, ra + 4u * (uint32_t)i);
+    rows = f[0], cols = f[1], bits = f[2], group = f[3];
+    if ((bits != 8 && bits != 4) || group == 0 || cols == 0 || cols > VW)
+        return 1;
+    if (bits == 4 && ((cols & 1u) || group < 2 || (group & (group - 1u))))
+        return 1;
+    rb = bits == 8 ? cols : cols / 2;
+    if (f[6] != rw_card_row_stride(rb) || f[4] % RWKVACC_HW_CFG_BUS_BYTES || (f[5] & 3u) ||
+        rows == 0)
+        return 1;
+    return 0;
+}
+
 static uint32_t op_matvec(rw_card *c, const insn *d)
 {
     const vreg *x = &c->v[d->src[0]];
-    uint64_t ra, qa, sa, ea, oa = 0, qbytes;
-    uint32_t rows, cols, bits, group, ng;
+    uint64_t ra, qa, sa, oa = 0, qbytes, sbytes;
+    uint32_t f[8], rows, cols, ng;
     rw_qmat W;
     rw_act16 xq;
     rw_bfv y;
@@ -344,37 +374,37 @@ static uint32_t op_matvec(rw_card *c, const insn *d)
         return RWKVACC_HW_ERR_OPCODE;
     if (d->region != RWKVACC_HW_REGION_IMAGE || !span(c, d->region, d->off, MAT_RECORD_BYTES, &ra))
         return RWKVACC_HW_ERR_REGION;
-    rows = rd32(c, ra);
-    cols = rd32(c, ra + 4);
-    bits = rd32(c, ra + 8);
-    group = rd32(c, ra + 12);
-    if ((d->off & 15u) || (bits != 8 && bits != 4) || group == 0 || (bits == 4 && (group & 1u)))
+    if ((d->off & 15u) || mat_check(c, ra, f))
         return RWKVACC_HW_ERR_MATRIX;
-    if (cols == 0 || cols > VW || (uint64_t)d->imm + cols > x->n)
+    rows = f[0], cols = f[1];
+    if ((uint64_t)d->imm + cols > x->n)
         return RWKVACC_HW_ERR_MATRIX;
     if (d->len != rows || (d->sub == 0 && rows > VW))
         return RWKVACC_HW_ERR_VREG;
     if (!dom(x->m + d->imm, x->e, cols))
         return RWKVACC_HW_ERR_VREG;
-    ng = (cols + group - 1) / group;
-    qbytes = bits == 8 ? (uint64_t)rows * cols : ((uint64_t)rows * cols + 1u) / 2u;
-    if (!span(c, RWKVACC_HW_REGION_IMAGE, rd32(c, ra + 16), qbytes, &qa) ||
-        !span(c, RWKVACC_HW_REGION_IMAGE, rd32(c, ra + 20), (uint64_t)rows * ng * 2u, &sa) ||
-        !span(c, RWKVACC_HW_REGION_IMAGE, rd32(c, ra + 24), (uint64_t)rows * 2u, &ea))
+    ng = (cols + f[3] - 1) / f[3];
+    qbytes = (uint64_t)rows * f[6];
+    sbytes = (uint64_t)rows * (ng + 1u) * 2u;
+    if (!span(c, RWKVACC_HW_REGION_IMAGE, f[4], qbytes, &qa) ||
+        !span(c, RWKVACC_HW_REGION_IMAGE, f[5], sbytes, &sa))
         return RWKVACC_HW_ERR_MATRIX;
     if (d->sub == 1 && !span(c, RWKVACC_HW_REGION_IO, 0, 4u + 4u * (uint64_t)rows, &oa))
         return RWKVACC_HW_ERR_REGION;
     /* rows and rows x ng are bounded by the memory they lie in */
     if (!mv_grow(c, (size_t)rows + 1u, (size_t)rows * ng + 1u))
         return RWKVACC_HW_ERR_ABORTED; /* the host ran out of memory */
-    for (uint64_t i = 0; i < (uint64_t)rows * ng; i++)
-        c->mv_smv[i] = rd16(c, sa + 2u * i);
-    for (uint32_t r = 0; r < rows; r++)
-        c->mv_se[r] = s16(rd16(c, ea + 2u * r));
+    for (uint32_t r = 0; r < rows; r++) {
+        uint64_t at = sa + (uint64_t)r * (ng + 1u) * 2u;
+        for (uint32_t g = 0; g < ng; g++)
+            c->mv_smv[(size_t)r * ng + g] = rd16(c, at + 2u * g);
+        c->mv_se[r] = s16(rd16(c, at + 2u * ng));
+    }
     W.rows = rows;
     W.cols = cols;
-    W.bits = bits;
-    W.group = group;
+    W.bits = f[2];
+    W.group = f[3];
+    W.stride = f[6];
     W.q8 = (const int8_t *)(c->mem + qa); /* bytes: any alignment */
     W.q4 = c->mem + qa;
     W.sm = c->mv_smv;
@@ -387,8 +417,8 @@ static uint32_t op_matvec(rw_card *c, const insn *d)
     y.e = 0;
     y.n = rows;
     rw_matvec(&y, &W, &xq, c->mv_acc, c->mv_eacc);
-    /* the whole matrix: record, q, sm, se */
-    qbytes += MAT_RECORD_BYTES + (uint64_t)rows * ng * 2u + (uint64_t)rows * 2u;
+    /* the whole matrix: record, q rows at their stride, scales */
+    qbytes += MAT_RECORD_BYTES + sbytes;
     c->rd_bytes += qbytes;
     c->rd_weight_bytes += qbytes;
     if (d->sub == 0) {

@@ -27,6 +27,12 @@
 
 typedef struct rw_card rw_card;
 
+/* Bytes from one matrix row's weights to the next in device memory, for rows of
+ * row_bytes bytes: row_bytes rounded up to a multiple of MV_SEG_BYTES, or the
+ * next power of two for shorter rows, so that every MV_SEG_BYTES segment of a
+ * bus beat belongs to one row or holds whole rows. docs/isa.md. */
+uint32_t rw_card_row_stride(uint32_t row_bytes);
+
 /* A card with mem_bytes of device memory (device address = offset into it) and
  * every register at its reset value; NULL when out of memory. */
 rw_card *rw_card_new(uint64_t mem_bytes);

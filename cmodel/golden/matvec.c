@@ -14,9 +14,17 @@ uint32_t rw_qmat_groups(const rw_qmat *W)
     return (W->cols + W->group - 1) / W->group;
 }
 
+/* Element i of the nibble or byte stream that holds row r. */
+static size_t q_index(const rw_qmat *W, uint32_t r, uint32_t j)
+{
+    if (!W->stride)
+        return (size_t)r * W->cols + j;
+    return (size_t)r * W->stride * (W->bits == 8 ? 1u : 2u) + j;
+}
+
 int32_t rw_qmat_q(const rw_qmat *W, uint32_t r, uint32_t j)
 {
-    size_t i = (size_t)r * W->cols + j;
+    size_t i = q_index(W, r, j);
     uint32_t nib;
     if (W->bits == 8)
         return W->q8[i];
@@ -56,7 +64,7 @@ static int64_t row_acc(const rw_qmat *W, uint32_t r, const int16_t *x, uint32_t 
     for (uint32_t g = 0; g < ng; g++) {
         uint32_t j0 = g * W->group;
         uint32_t n = W->cols - j0 < W->group ? W->cols - j0 : W->group;
-        int64_t p = W->bits == 8 ? dot8(W->q8 + (size_t)r * W->cols + j0, x + j0, n)
+        int64_t p = W->bits == 8 ? dot8(W->q8 + q_index(W, r, j0), x + j0, n)
                                  : dot4(W, r, x, j0, n);
         *over += p >= ((int64_t)1 << 47) || p <= -((int64_t)1 << 47);
         acc += p * sm[g]; /* < 2^46 * 2^16 per row in all */

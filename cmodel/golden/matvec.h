@@ -21,6 +21,8 @@ typedef struct rw_qmat {
                            j / 2, low nibble when j is even, two's complement */
     const uint16_t *sm; /* rows x ceil(cols / group) */
     const int16_t *se;  /* rows */
+    uint32_t stride;    /* bytes from one row's q to the next; 0: packed rows (INT8 cols,
+                           INT4 a continuous nibble stream) */
 } rw_qmat;
 
 uint32_t rw_qmat_groups(const rw_qmat *W);

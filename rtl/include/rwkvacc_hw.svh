@@ -16,6 +16,7 @@ package rwkvacc_hw_pkg;
   // configuration
   localparam int unsigned CFG_MV_LANES = 32'd64;
   localparam int unsigned CFG_BUS_BYTES = 32'd64;
+  localparam int unsigned CFG_MV_SEG_BYTES = 32'd16;
   localparam int unsigned CFG_MAX_BURSTS = 32'd8;
   localparam int unsigned CFG_N_VREG = 32'd32;
   localparam int unsigned CFG_VREG_WORDS = 32'd4096;

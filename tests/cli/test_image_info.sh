@@ -56,6 +56,9 @@ expect_error image_weights_without_image 'go with --image' "$R" info "$M" --weig
 expect_error image_bad_weights "'int9' is not" "$R" info "$M" --image --weights int9
 expect_error image_group_int8 'needs --weights int4' "$R" info "$M" --image --weights int8 \
     --group 32
+# the golden model takes any even group; the card's unit only powers of two
+expect_error image_group_not_power_of_two 'powers of two' "$R" info "$M" --image \
+    --weights int4 --group 48
 if "$R" quantize "$M" "$TMP/r7.rq" --weights int8 >/dev/null 2>"$TMP/err"; then
     expect_error image_quantized_weights 'already quantized' "$R" info "$TMP/r7.rq" --image \
         --weights int8

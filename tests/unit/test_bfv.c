@@ -277,7 +277,7 @@ static void test_matvec(int bits)
     char name[32];
     for (int it = 0; it < 300; it++) {
         uint32_t group = bits == 8 ? COLS : 32 + 2 * (uint32_t)(rnd() % 49);
-        rw_qmat W = {ROWS, COLS, (uint32_t)bits, group, q8, q4, sm, se};
+        rw_qmat W = {ROWS, COLS, (uint32_t)bits, group, q8, q4, sm, se, 0};
         rw_act16 x = {xq, (int32_t)(rnd() % 40) - 20, COLS};
         rw_bfv y = {ym, 0, ROWS};
         int extreme = it % 10 == 0; /* every weight and input at its maximum */

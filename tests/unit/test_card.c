@@ -305,8 +305,20 @@ static void test_elementwise(rw_card *c)
     }
 }
 
-/* Matrix record at IMAGE:rec with q, sm, se at unaligned offsets; fills W with
- * aligned copies for the direct call. */
+/* docs/isa.md, "Matrices in memory": the row stride for rows of rb bytes. */
+static uint32_t layout_stride(uint32_t rb)
+{
+    uint32_t s = 1;
+    if (rb >= 16)
+        return (rb + 15) / 16 * 16;
+    while (s < rb)
+        s <<= 1;
+    return s;
+}
+
+/* Matrix record at IMAGE:rec in the documented layout (q one bus beat after the
+ * record, rows at their stride over random filler; s 4-aligned after q, with a
+ * gap); fills W with packed copies for the direct call. */
 static uint8_t mq[1 << 16];
 static uint16_t msm[1 << 14];
 static int16_t mse[4096];
@@ -314,25 +326,28 @@ static int16_t mse[4096];
 static void put_matrix(rw_card *c, uint32_t rec, uint32_t rows, uint32_t cols, uint32_t bits,
                        uint32_t group, rw_qmat *W)
 {
-    uint32_t ng = (cols + group - 1) / group;
-    uint64_t qb = bits == 8 ? (uint64_t)rows * cols : ((uint64_t)rows * cols + 1) / 2;
-    uint32_t qo = rec + 64, so = qo + (uint32_t)qb + 3, eo = so + 2 * rows * ng + 5;
-    for (uint64_t i = 0; i < qb; i++) {
-        if (bits == 8) {
-            mq[i] = (uint8_t)(int8_t)rnd_range(-127, 127);
-        } else {
-            uint32_t lo = (uint32_t)rnd_range(-7, 7) & 15u, hi = (uint32_t)rnd_range(-7, 7) & 15u;
-            mq[i] = (uint8_t)(lo | hi << 4);
+    uint32_t ng = (cols + group - 1) / group, rb = bits == 8 ? cols : cols / 2;
+    uint32_t qs = layout_stride(rb), qo = rec + 64, so = qo + rows * qs + 4;
+    for (uint32_t r = 0; r < rows; r++)
+        for (uint32_t b = 0; b < qs; b++) {
+            uint8_t v = 0;
+            if (b < rb && bits == 8) {
+                v = (uint8_t)(int8_t)rnd_range(-127, 127);
+            } else if (b < rb) {
+                uint32_t lo = (uint32_t)rnd_range(-7, 7) & 15u, hi = (uint32_t)rnd_range(-7, 7) & 15u;
+                v = (uint8_t)(lo | hi << 4);
+            }
+            if (b < rb)
+                mq[r * rb + b] = v;
+            rw_card_mem(c)[IMG_BASE + qo + r * qs + b] = v; /* the padding is zero */
         }
-        rw_card_mem(c)[IMG_BASE + qo + i] = mq[i];
-    }
-    for (uint32_t i = 0; i < rows * ng; i++) {
-        msm[i] = (uint16_t)rnd();
-        w16(c, IMG_BASE + so + 2 * i, msm[i]);
-    }
     for (uint32_t r = 0; r < rows; r++) {
+        for (uint32_t g = 0; g < ng; g++) {
+            msm[r * ng + g] = (uint16_t)rnd();
+            w16(c, IMG_BASE + so + 2 * (r * (ng + 1) + g), msm[r * ng + g]);
+        }
         mse[r] = (int16_t)rnd_range(-40, -10);
-        w16(c, IMG_BASE + eo + 2 * r, (uint16_t)mse[r]);
+        w16(c, IMG_BASE + so + 2 * (r * (ng + 1) + ng), (uint16_t)mse[r]);
     }
     w32(c, IMG_BASE + rec, rows);
     w32(c, IMG_BASE + rec + 4, cols);
@@ -340,8 +355,9 @@ static void put_matrix(rw_card *c, uint32_t rec, uint32_t rows, uint32_t cols, u
     w32(c, IMG_BASE + rec + 12, group);
     w32(c, IMG_BASE + rec + 16, qo);
     w32(c, IMG_BASE + rec + 20, so);
-    w32(c, IMG_BASE + rec + 24, eo);
+    w32(c, IMG_BASE + rec + 24, qs);
     w32(c, IMG_BASE + rec + 28, 0);
+    memset(W, 0, sizeof *W);
     W->rows = rows;
     W->cols = cols;
     W->bits = bits;
@@ -357,14 +373,18 @@ static int32_t mv_eacc[VW];
 
 static void test_matvec(rw_card *c)
 {
-    static const struct { const char *name; uint32_t bits, group, sub; } cs[] = {
-        {"card-matvec-int8", 8, 64, 0},
-        {"card-matvec-int4", 4, 16, 0},
-        {"card-matvec-int8-head-to-io", 8, 64, 1},
-        {"card-matvec-int4-odd-cols", 4, 6, 0},
+    static const struct { const char *name; uint32_t bits, group, sub, cols; } cs[] = {
+        {"card-matvec-int8", 8, 64, 0, 64},
+        {"card-matvec-int4", 4, 16, 0, 64},
+        {"card-matvec-int8-head-to-io", 8, 64, 1, 64},
+        {"card-matvec-int4-partial-group", 4, 8, 0, 62},  /* stride 32, last group 6 */
+        {"card-matvec-int8-padded-rows", 8, 61, 0, 61},   /* stride 64 */
+        {"card-matvec-int8-multi-beat-rows", 8, 100, 0, 100}, /* stride 112 */
+        {"card-matvec-int4-rows-per-beat", 4, 8, 0, 24},  /* 12 bytes: stride 16 */
+        {"card-matvec-int8-short-rows", 8, 6, 0, 6},      /* stride 8 */
     };
     for (size_t t = 0; t < sizeof cs / sizeof cs[0]; t++) {
-        uint32_t rows = 40 + (uint32_t)t, cols = t == 3 ? 61 : 64, imm = 8, err;
+        uint32_t rows = 40 + (uint32_t)t, cols = cs[t].cols, imm = 8, err;
         uint32_t rec = 0x1000;
         rw_qmat W;
         rw_act16 xq = {g_q16, 0, cols};
@@ -858,9 +878,11 @@ static void test_errors(rw_card *c)
             {"card-err-matrix-bits", 2, 5},
             {"card-err-matrix-group-0", 3, 0},
             {"card-err-matrix-cols", 1, 9},
-            {"card-err-matrix-q-outside", 4, IMG_SIZE - 16},
-            {"card-err-matrix-sm-outside", 5, 0xfffffff0u},
-            {"card-err-matrix-se-outside", 6, IMG_SIZE - 15},
+            {"card-err-matrix-q-outside", 4, IMG_SIZE},
+            {"card-err-matrix-s-outside", 5, 0xfffffff0u},
+                {"card-err-matrix-s-misaligned", 5, 0x1000 + 64 + 8 * 8 + 2},
+            {"card-err-matrix-stride", 6, 16},
+            {"card-err-matrix-q-misaligned", 4, 0x1000 + 64 + 32},
         };
         for (size_t i = 0; i < sizeof mc / sizeof mc[0]; i++) {
             uint32_t old = r32(c, IMG_BASE + 0x1000 + 4 * mc[i].word);
@@ -869,9 +891,18 @@ static void test_errors(rw_card *c)
                      I(.op = RWKVACC_HW_OP_MATVEC, .dst = DST, .s0 = 1, .off = 0x1000, .len = 8), MX);
             w32(c, IMG_BASE + 0x1000 + 4 * mc[i].word, old);
         }
+        /* INT4 over the same 8 columns: 4 bytes a row, stride 4 */
         w32(c, IMG_BASE + 0x1000 + 8, 4);
+        w32(c, IMG_BASE + 0x1000 + 24, 4);
         w32(c, IMG_BASE + 0x1000 + 12, 3);
         err_case(c, "card-err-matrix-int4-odd-group",
+                 I(.op = RWKVACC_HW_OP_MATVEC, .dst = DST, .s0 = 1, .off = 0x1000, .len = 8), MX);
+        w32(c, IMG_BASE + 0x1000 + 12, 6);
+        err_case(c, "card-err-matrix-int4-group-not-power-of-two",
+                 I(.op = RWKVACC_HW_OP_MATVEC, .dst = DST, .s0 = 1, .off = 0x1000, .len = 8), MX);
+        w32(c, IMG_BASE + 0x1000 + 12, 8);
+        w32(c, IMG_BASE + 0x1000 + 24, 8);
+        err_case(c, "card-err-matrix-int4-stride",
                  I(.op = RWKVACC_HW_OP_MATVEC, .dst = DST, .s0 = 1, .off = 0x1000, .len = 8), MX);
         w32(c, IMG_BASE + 0x1000 + 8, 8);
         w32(c, IMG_BASE + 0x1000 + 12, 8);

@@ -1,0 +1,713 @@
+// tb_vec_unit.cpp - Verilator harness of rtl/vec_unit.sv against the golden C
+// model: MOVE (card.c op_move: words, exponent, length), ADD/SUB (rw_add/rw_sub,
+// SRC1 scalar broadcast), MUL (rw_mul), LERP (rw_lerp), RELU_SQ (rw_relu_sq),
+// and card.c's operand-domain errors (op_elementwise/vdom, mirrored in dom()
+// below because card.c keeps it static): on err_o nothing may be written.
+//
+// The harness models the vector register file (32 x 4096 int32, e, n per
+// register) with the unit's three read ports (data exactly one cycle after en,
+// garbage otherwise) and its write port. Every case copies the sources, runs the
+// golden function on the copies, runs the unit, then checks every written address
+// (inside DST, index < n, each once), DST's words, dst_e_o, dst_n_o, err_o, the
+// read addresses (only the op's sources, index < their length) and the
+// start/busy/done protocol. Operations are interleaved in random order with
+// random idle gaps; sources alias each other and DST at random.
+// Prints "ok NAME" / "FAIL NAME: why" lines; exits non-zero on any mismatch.
+#include <verilated.h>
+
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Vvec_unit.h"
+
+extern "C" {
+#include "golden/bfv.h"
+#include "rwkvacc_hw.h"
+}
+
+namespace {
+
+constexpr int NV = 32;
+constexpr uint32_t VW = 4096;
+constexpr int IW = 12;
+constexpr int32_t MANT_MAX = INT32_C(1) << 30;
+constexpr int32_t EXP_MAX = INT32_C(1) << 24;
+constexpr uint64_t SEED = 0x5eed7ec0u;
+constexpr int CASES_PER_OP = 10000; // valid cases per op (MOVE: all cases)
+constexpr int ERR_CASES_PER_OP = 1000;
+
+uint64_t rng_state = SEED;
+uint64_t rnd()
+{
+    uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+// uniform in [lo, hi]
+int64_t urange(int64_t lo, int64_t hi)
+{
+    return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1));
+}
+bool chance(int percent) { return (int)(rnd() % 100) < percent; }
+
+struct VReg {
+    int32_t m[VW];
+    int32_t e;
+    uint32_t n;
+};
+VReg vrf[NV];
+
+enum Op { MOVE, ADD, SUB, MUL, LERP, RELU, NOPS };
+const char *op_name[NOPS] = {"MOVE", "ADD", "SUB", "MUL", "LERP", "RELU_SQ"};
+const uint32_t op_code[NOPS] = {RWKVACC_HW_OP_MOVE, RWKVACC_HW_OP_ADD, RWKVACC_HW_OP_SUB,
+                                RWKVACC_HW_OP_MUL,  RWKVACC_HW_OP_LERP, RWKVACC_HW_OP_RELU_SQ};
+int op_nsrc(int op) { return op == LERP ? 3 : (op == MOVE || op == RELU) ? 1 : 2; }
+
+// ------------------------------------------------------------------ stimulus
+
+enum Cls { C_UNIF, C_NORM, C_SMALL, C_TIE, C_ZERO, C_SPARSE, C_EXT, C_ONE, C_MIX, NCLS };
+
+int32_t gen_elem(int cls, int L, int j)
+{
+    int32_t s = chance(50) ? -1 : 1;
+    switch (cls) {
+    case C_UNIF:
+    case C_NORM: return (int32_t)urange(-MANT_MAX, MANT_MAX);
+    case C_SMALL: return (int32_t)urange(-((INT64_C(1) << L) - 1), (INT64_C(1) << L) - 1);
+    case C_TIE: {
+        // an odd number of 1 to 4 bits at bit j: shifts right by j + 1 .. j + 4
+        // are exact ties or near them, for alignment and normalization alike
+        int w = (int)urange(1, 4);
+        int jj = j + (int)urange(-2, 2);
+        if (jj < 0)
+            jj = 0;
+        if (jj > 30 - w)
+            jj = 30 - w;
+        int64_t q = (int64_t)(urange(0, (1 << (w - 1)) - 1) * 2 + 1);
+        return s * (int32_t)(q << jj);
+    }
+    case C_ZERO: return 0;
+    case C_SPARSE:
+        if (chance(90))
+            return 0;
+        return chance(50) ? gen_elem(C_UNIF, L, j) : gen_elem(C_TIE, L, j);
+    case C_EXT: {
+        static const int32_t v[] = {0,
+                                    1,
+                                    MANT_MAX,
+                                    MANT_MAX - 1,
+                                    MANT_MAX / 2,
+                                    MANT_MAX / 2 + 1,
+                                    MANT_MAX / 2 - 1,
+                                    3 << 28,
+                                    (1 << 29) + (1 << 28),
+                                    2};
+        return s * v[rnd() % (sizeof v / sizeof v[0])];
+    }
+    default: return gen_elem((int)(rnd() % C_ONE), L, j);
+    }
+}
+
+void gen_vec(int32_t *m, uint32_t n)
+{
+    int cls = (int)(rnd() % NCLS);
+    int L = (int)urange(1, 30), j = (int)urange(0, 29);
+    if (cls == C_ONE) {
+        for (uint32_t i = 0; i < n; i++)
+            m[i] = 0;
+        if (n)
+            m[rnd() % n] = gen_elem(chance(50) ? C_TIE : C_UNIF, L, j);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        m[i] = gen_elem(cls, L, j);
+    if (cls == C_NORM && n) {
+        int32_t s = chance(50) ? -1 : 1;
+        m[rnd() % n] = s * (int32_t)urange(MANT_MAX / 2, MANT_MAX);
+    }
+}
+
+int32_t clamp_e(int64_t e) { return (int32_t)(e > EXP_MAX ? EXP_MAX : e < -EXP_MAX ? -EXP_MAX : e); }
+
+int32_t gen_base_e()
+{
+    int r = (int)(rnd() % 100);
+    if (r < 70)
+        return (int32_t)urange(-300, 300);
+    if (r < 90)
+        return (int32_t)urange(-EXP_MAX, EXP_MAX);
+    return (int32_t)((chance(50) ? 1 : -1) * (EXP_MAX - urange(0, 64)));
+}
+
+int32_t gen_e(int32_t base)
+{
+    int r = (int)(rnd() % 100);
+    int64_t d;
+    if (r < 50)
+        d = urange(-8, 8);
+    else if (r < 80)
+        d = urange(-40, 40); // around the 31 limit of the alignment
+    else if (r < 95)
+        d = urange(-100, 100);
+    else
+        d = urange(-2 * (int64_t)EXP_MAX, 2 * (int64_t)EXP_MAX);
+    return clamp_e(base + d);
+}
+
+uint32_t gen_n()
+{
+    int r = (int)(rnd() % 1000);
+    if (r < 10)
+        return 0;
+    if (r < 30)
+        return VW;
+    if (r < 80)
+        return (uint32_t)urange(1025, VW - 1);
+    if (r < 230)
+        return (uint32_t)urange(65, 1024);
+    return (uint32_t)urange(1, 64);
+}
+
+// card.c dom(): within the golden units' domain
+bool dom(const int32_t *m, int32_t e, uint32_t n)
+{
+    if (e > EXP_MAX || e < -EXP_MAX)
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (m[i] > MANT_MAX || m[i] < -MANT_MAX)
+            return false;
+    return true;
+}
+
+// ------------------------------------------------------------------ harness
+
+std::unique_ptr<VerilatedContext> ctx;
+std::unique_ptr<Vvec_unit> top;
+uint64_t cycle_count = 0;
+
+// per-operation bookkeeping the port model checks against
+struct PortRule {
+    bool allowed;
+    int reg;
+    uint32_t n;
+};
+PortRule rule[3];
+std::vector<uint32_t> writes;
+std::string port_err;  // first port violation of the running op
+
+uint32_t garbage() { return (uint32_t)rnd(); }
+
+void tick()
+{
+    top->eval();
+    uint8_t en[3] = {top->rd0_en_o, top->rd1_en_o, top->rd2_en_o};
+    uint32_t addr[3] = {top->rd0_addr_o, top->rd1_addr_o, top->rd2_addr_o};
+    uint32_t data[3];
+    for (int k = 0; k < 3; k++) {
+        if (en[k]) {
+            uint32_t r = addr[k] >> IW, i = addr[k] & (VW - 1);
+            if (port_err.empty() && (!rule[k].allowed || (int)r != rule[k].reg || i >= rule[k].n)) {
+                char b[160];
+                snprintf(b, sizeof b, "read port %d reads v%u[%u] (allowed: %s v%d, n %u)", k, r,
+                         i, rule[k].allowed ? "yes" : "no", rule[k].reg, rule[k].n);
+                port_err = b;
+            }
+            data[k] = (uint32_t)vrf[r].m[i];
+        } else {
+            data[k] = garbage();
+        }
+    }
+    if (top->wr_en_o) {
+        uint32_t a = top->wr_addr_o;
+        for (int k = 0; k < 3; k++)
+            if (en[k] && addr[k] == a && port_err.empty())
+                port_err = "read and write of one address in one cycle";
+        writes.push_back(a);
+        vrf[a >> IW].m[a & (VW - 1)] = (int32_t)top->wr_data_o;
+    }
+    top->clk_i = 1;
+    top->eval();
+    top->rd0_data_i = data[0];
+    top->rd1_data_i = data[1];
+    top->rd2_data_i = data[2];
+    top->clk_i = 0;
+    top->eval();
+    cycle_count++;
+}
+
+// ------------------------------------------------------------------ checks
+
+int failures = 0;
+struct Stat {
+    long cases = 0, err_cases = 0, mismatches = 0, elems = 0, cycles = 0;
+    long cyc4096 = 0, n4096 = 0;
+    bool reported = false;
+} stat[NOPS];
+long protocol_fail = 0, port_fail = 0;
+
+struct Case {
+    int op;
+    uint32_t n;
+    int src[3], dst;
+    bool want_err;
+};
+
+void describe(char *b, size_t len, const Case &c, const std::vector<int32_t> *cp, const int32_t *ce,
+              const uint32_t *cn, uint32_t idx)
+{
+    int o = snprintf(b, len, "%s n=%u dst=v%d", op_name[c.op], c.n, c.dst);
+    for (int k = 0; k < op_nsrc(c.op) && o < (int)len; k++) {
+        o += snprintf(b + o, len - o, " src%d=v%d(e=%d n=%u", k, c.src[k], ce[k], cn[k]);
+        if (o < (int)len && idx < cn[k])
+            o += snprintf(b + o, len - o, " m[%u]=%d", idx, cp[k][idx]);
+        else if (o < (int)len && cn[k] == 1)
+            o += snprintf(b + o, len - o, " m[0]=%d", cp[k][0]);
+        if (o < (int)len)
+            o += snprintf(b + o, len - o, ")");
+    }
+}
+
+void mismatch(const Case &c, const std::string &why)
+{
+    Stat &s = stat[c.op];
+    s.mismatches++;
+    if (!s.reported) {
+        s.reported = true;
+        printf("FAIL vec_unit %s: %s\n", op_name[c.op], why.c_str());
+        fflush(stdout);
+    }
+}
+
+std::vector<int32_t> ym(VW);
+std::vector<int64_t> tmp(VW);
+
+void run_case(Case c)
+{
+    Stat &s = stat[c.op];
+    int ns = op_nsrc(c.op);
+    // copies of the sources as the golden model sees them
+    std::vector<int32_t> cp[3];
+    int32_t ce[3] = {0, 0, 0};
+    uint32_t cn[3] = {0, 0, 0};
+    for (int k = 0; k < 3; k++) {
+        const VReg &r = vrf[c.src[k]];
+        cp[k].assign(r.m, r.m + VW);
+        ce[k] = r.e;
+        cn[k] = r.n;
+    }
+    // expected error (card.c op_move / op_elementwise, domain part)
+    bool want_err = false;
+    if (c.op != MOVE)
+        for (int k = 0; k < ns; k++)
+            if (!dom(cp[k].data(), ce[k], cn[k]))
+                want_err = true;
+    // expected result
+    rw_bfv y = {ym.data(), 0, 0};
+    rw_cbfv a = {cp[0].data(), ce[0], cn[0]}, b = {cp[1].data(), ce[1], cn[1]},
+            t = {cp[2].data(), ce[2], cn[2]};
+    if (!want_err) {
+        switch (c.op) {
+        case MOVE:
+            memcpy(ym.data(), cp[0].data(), c.n * sizeof(int32_t));
+            y.e = ce[0];
+            y.n = cn[0];
+            break;
+        case ADD: rw_add(&y, a, b, tmp.data()); break;
+        case SUB: rw_sub(&y, a, b, tmp.data()); break;
+        case MUL: rw_mul(&y, a, b, tmp.data()); break;
+        case LERP: rw_lerp(&y, a, b, t, tmp.data()); break;
+        default: rw_relu_sq(&y, a, tmp.data()); break;
+        }
+    }
+
+    // drive the unit
+    for (int k = 0; k < 3; k++)
+        rule[k] = PortRule{k < ns, c.src[k], k < ns ? cn[k] : 0};
+    writes.clear();
+    port_err.clear();
+    top->op_i = op_code[c.op];
+    top->n_i = c.n;
+    top->src0_i = c.src[0];
+    top->src1_i = c.src[1];
+    top->src2_i = c.src[2];
+    top->dst_i = c.dst;
+    top->src0_e_i = (uint32_t)vrf[c.src[0]].e;
+    top->src1_e_i = (uint32_t)vrf[c.src[1]].e;
+    top->src2_e_i = (uint32_t)vrf[c.src[2]].e;
+    top->src0_n_i = vrf[c.src[0]].n;
+    top->src1_n_i = vrf[c.src[1]].n;
+    top->src2_n_i = vrf[c.src[2]].n;
+    top->eval();
+    std::string proto;
+    if (top->busy_o || top->done_o)
+        proto = "busy_o or done_o before start_i";
+    top->start_i = 1;
+    tick();
+    top->start_i = 0;
+    long cyc = 1, limit = 8L * c.n + 400;
+    bool done = false, err = false;
+    int32_t got_e = 0;
+    uint32_t got_n = 0;
+    while (cyc < limit) {
+        top->eval();
+        if (!top->busy_o && proto.empty())
+            proto = "busy_o low before done_o";
+        if (top->done_o) {
+            done = true;
+            err = top->err_o;
+            got_e = (int32_t)top->dst_e_o;
+            got_n = top->dst_n_o;
+            tick();
+            cyc++;
+            break;
+        }
+        if (top->err_o && proto.empty())
+            proto = "err_o without done_o";
+        tick();
+        cyc++;
+    }
+    top->eval();
+    if (done && (top->busy_o || top->done_o) && proto.empty())
+        proto = "busy_o/done_o still high after done_o";
+
+    char msg[640], d[512];
+    if (!done) {
+        describe(d, sizeof d, c, cp, ce, cn, 0);
+        snprintf(msg, sizeof msg, "no done_o within %ld cycles: %s", limit, d);
+        mismatch(c, msg);
+        // restart the unit
+        top->rst_ni = 0;
+        tick();
+        tick();
+        top->rst_ni = 1;
+        return;
+    }
+    if (!proto.empty()) {
+        protocol_fail++;
+        if (protocol_fail == 1)
+            printf("FAIL vec_unit protocol: %s (%s n=%u)\n", proto.c_str(), op_name[c.op], c.n);
+    }
+    if (!port_err.empty()) {
+        port_fail++;
+        if (port_fail == 1)
+            printf("FAIL vec_unit ports: %s (%s n=%u)\n", port_err.c_str(), op_name[c.op], c.n);
+    }
+
+    if (want_err) {
+        s.err_cases++;
+        if (!err) {
+            describe(d, sizeof d, c, cp, ce, cn, 0);
+            snprintf(msg, sizeof msg, "err_o expected, not set: %s", d);
+            mismatch(c, msg);
+        } else if (!writes.empty()) {
+            snprintf(msg, sizeof msg, "err_o set but %zu words written (first v%u[%u])", writes.size(),
+                     writes[0] >> IW, writes[0] & (VW - 1));
+            mismatch(c, msg);
+        }
+        return; // nothing changes in the register file
+    }
+    s.cases++;
+    s.elems += c.n;
+    s.cycles += cyc;
+    if (c.n == VW) {
+        s.cyc4096 += cyc;
+        s.n4096++;
+    }
+    if (err) {
+        describe(d, sizeof d, c, cp, ce, cn, 0);
+        snprintf(msg, sizeof msg, "err_o set for operands in the domain: %s", d);
+        mismatch(c, msg);
+        return;
+    }
+    // every write inside DST, index < n, each index once
+    std::vector<uint8_t> seen(VW, 0);
+    for (uint32_t a : writes) {
+        uint32_t r = a >> IW, i = a & (VW - 1);
+        if ((int)r != c.dst || i >= c.n || seen[i]) {
+            snprintf(msg, sizeof msg, "%s write v%u[%u] (dst v%d, n %u)", seen[i] ? "repeated" : "stray",
+                     r, i, c.dst, c.n);
+            mismatch(c, msg);
+            return;
+        }
+        seen[i] = 1;
+    }
+    if (writes.size() != c.n) {
+        snprintf(msg, sizeof msg, "%zu words written, n = %u", writes.size(), c.n);
+        mismatch(c, msg);
+        return;
+    }
+    for (uint32_t i = 0; i < c.n; i++) {
+        if (vrf[c.dst].m[i] != ym[i]) {
+            describe(d, sizeof d, c, cp, ce, cn, i);
+            snprintf(msg, sizeof msg, "m[%u] = %d, golden %d (e %d/%d): %s", i, vrf[c.dst].m[i], ym[i],
+                     got_e, y.e, d);
+            mismatch(c, msg);
+            return;
+        }
+    }
+    if (got_e != y.e || got_n != y.n) {
+        describe(d, sizeof d, c, cp, ce, cn, 0);
+        snprintf(msg, sizeof msg, "e/n = %d/%u, golden %d/%u: %s", got_e, got_n, y.e, y.n, d);
+        mismatch(c, msg);
+        return;
+    }
+    vrf[c.dst].e = got_e; // as the sequencer would
+    vrf[c.dst].n = got_n;
+}
+
+// ------------------------------------------------------------------ case setup
+
+// Fills register r as an operand of length n (domain-valid unless told).
+void fill(int r, uint32_t n, int32_t base_e, bool any_words)
+{
+    VReg &v = vrf[r];
+    v.n = n;
+    if (any_words) {
+        // MOVE copies anything: full int32 words and exponents
+        for (uint32_t i = 0; i < n; i++)
+            v.m[i] = chance(80) ? (int32_t)(uint32_t)rnd() : gen_elem(C_EXT, 1, 0);
+        if (n && chance(20))
+            v.m[rnd() % n] = INT32_MIN;
+        v.e = chance(50) ? (int32_t)(uint32_t)rnd() : gen_e(base_e);
+        return;
+    }
+    gen_vec(v.m, n);
+    v.e = gen_e(base_e);
+}
+
+Case make_case(int op, bool inject_err)
+{
+    Case c{};
+    c.op = op;
+    int ns = op_nsrc(op);
+    // registers: a few numbers so that sources alias each other and DST
+    for (int k = 0; k < 3; k++)
+        c.src[k] = (int)(rnd() % NV);
+    if (chance(20))
+        c.src[1] = c.src[0];
+    if (chance(10))
+        c.src[2] = c.src[(int)(rnd() % 2)];
+    c.dst = chance(35) ? c.src[(int)(rnd() % ns)] : (int)(rnd() % NV);
+    bool scalar = (op == ADD || op == SUB) && c.src[1] != c.src[0] && chance(30);
+    int32_t base = gen_base_e();
+
+    // chaining: sometimes SRC0 keeps what an earlier case left (a normalized
+    // result of the unit), and n is its length
+    bool keep0 = op != MOVE && vrf[c.src[0]].n > 0 && dom(vrf[c.src[0]].m, vrf[c.src[0]].e, vrf[c.src[0]].n) &&
+                 chance(15);
+    c.n = keep0 ? vrf[c.src[0]].n : gen_n();
+    if (keep0)
+        base = vrf[c.src[0]].e;
+    bool filled[NV] = {};
+    if (keep0)
+        filled[c.src[0]] = true;
+    for (int k = 0; k < ns; k++) {
+        int r = c.src[k];
+        if (filled[r])
+            continue;
+        filled[r] = true;
+        fill(r, (k == 1 && scalar) ? 1 : c.n, base, op == MOVE);
+    }
+    // sources the op does not use: garbage the unit must ignore
+    for (int k = ns; k < 3; k++) {
+        int r = c.src[k];
+        if (filled[r])
+            continue;
+        filled[r] = true;
+        VReg &v = vrf[r];
+        v.n = (uint32_t)urange(0, VW);
+        v.e = chance(50) ? (int32_t)(uint32_t)rnd() : base;
+        for (uint32_t i = 0; i < 4 && v.n; i++)
+            v.m[rnd() % v.n] = (int32_t)(uint32_t)rnd();
+    }
+    if (inject_err) {
+        int k = (int)(rnd() % ns);
+        VReg &v = vrf[c.src[k]];
+        int how = (int)(rnd() % 4);
+        if (how == 0 || v.n == 0) {
+            v.e = (chance(50) ? 1 : -1) * (chance(70) ? EXP_MAX + 1 : (int32_t)urange(EXP_MAX + 1, INT32_MAX));
+        } else {
+            uint32_t i = how == 1 ? v.n - 1 : how == 2 ? 0 : (uint32_t)(rnd() % v.n);
+            int32_t bad = chance(60) ? MANT_MAX + 1 : (int32_t)urange(MANT_MAX + 1, INT32_MAX);
+            v.m[i] = chance(50) ? bad : (chance(80) ? -bad : INT32_MIN);
+        }
+    }
+    return c;
+}
+
+// Directed corner cases (run before the random ones, counted with them).
+void set_reg(int r, uint32_t n, int32_t e, int32_t fillv, int pattern)
+{
+    VReg &v = vrf[r];
+    v.n = n;
+    v.e = e;
+    for (uint32_t i = 0; i < n; i++) {
+        switch (pattern) {
+        case 0: v.m[i] = fillv; break;                                      // constant
+        case 1: v.m[i] = (i & 1) ? -fillv : fillv; break;                   // alternating sign
+        case 2: v.m[i] = (int32_t)((int64_t)fillv * (int64_t)(i % 7) / 7); // ramp
+            break;
+        default: v.m[i] = gen_elem(C_TIE, 1, (int)(i % 30)); break;
+        }
+    }
+}
+
+void run_directed(int op, uint32_t n, int s0, int s1, int s2, int dst)
+{
+    Case c{};
+    c.op = op;
+    c.n = n;
+    c.src[0] = s0;
+    c.src[1] = s1;
+    c.src[2] = s2;
+    c.dst = dst;
+    run_case(c);
+    tick();
+}
+
+void directed()
+{
+    const int32_t M = MANT_MAX;
+    const uint32_t ns[] = {0, 1, 2, 3, 4095, VW};
+    for (uint32_t n : ns) {
+        // every op at the length extremes with |m| = 2^30 and the exponent limits
+        for (int op = 0; op < NOPS; op++) {
+            set_reg(1, n, EXP_MAX, M, 1);
+            set_reg(2, (op == ADD || op == SUB) && n == 3 ? 1 : n, -EXP_MAX, -M, 0);
+            set_reg(3, n, 7, M / 2 + 1, 1);
+            run_directed(op, n, 1, 2, 3, 4);
+            // all-zero operands in every position, exponents far apart both ways
+            for (int z = 0; z < 3; z++) {
+                for (int32_t de : {-200, -32, -31, -30, 0, 30, 31, 32, 200}) {
+                    set_reg(1, n, 100, z == 0 ? 0 : M - 1, z == 0 ? 0 : 3);
+                    set_reg(2, n, 100 + de, z == 1 ? 0 : -(M / 2 + 1), z == 1 ? 0 : 1);
+                    set_reg(3, n, 100 - de, z == 2 ? 0 : M, 2);
+                    run_directed(op, n, 1, 2, 3, op == MOVE ? 1 : 2);
+                }
+            }
+        }
+        // everything zero (both zero: bfv.c gives e = 0), a == b for LERP/SUB
+        for (int op = 0; op < NOPS; op++) {
+            set_reg(5, n, -9, 0, 0);
+            run_directed(op, n, 5, 5, 5, 5);
+            set_reg(6, n, 3, M, 3);
+            run_directed(op, n, 6, 6, 6, 7);
+        }
+        // domain edges: 2^30 + 1, -2^30 - 1, |e| = 2^24 + 1, each source
+        for (int op = ADD; op < NOPS; op++) {
+            for (int k = 0; k < op_nsrc(op); k++) {
+                for (int how = 0; how < 4; how++) {
+                    set_reg(1, n, 5, M, 2);
+                    set_reg(2, n, 6, -M, 2);
+                    set_reg(3, n, 7, M, 0);
+                    VReg &v = vrf[1 + k];
+                    if (how == 0)
+                        v.e = EXP_MAX + 1;
+                    else if (how == 1)
+                        v.e = -EXP_MAX - 1;
+                    else if (n)
+                        v.m[n - 1] = how == 2 ? M + 1 : -M - 1;
+                    run_directed(op, n, 1, 2, 3, 1 + k);
+                }
+            }
+        }
+    }
+    // scalar SRC1 of ADD/SUB, including n = 0 with an out-of-domain scalar
+    for (int op : {ADD, SUB}) {
+        for (uint32_t n : ns) {
+            for (int32_t sv : {0, 1, -M, M, M + 1, -M - 1}) {
+                for (int32_t de : {-40, 0, 40}) {
+                    set_reg(8, n, 0, M / 3, 2);
+                    set_reg(9, 1, de, sv, 0);
+                    run_directed(op, n, 8, 9, 0, chance(50) ? 8 : 9);
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    ctx = std::make_unique<VerilatedContext>();
+    ctx->commandArgs(argc, argv);
+    top = std::make_unique<Vvec_unit>(ctx.get());
+    printf("tb_vec_unit: seed 0x%" PRIx64 "\n", SEED);
+    for (int r = 0; r < NV; r++) {
+        vrf[r].n = 0;
+        vrf[r].e = 0;
+        for (uint32_t i = 0; i < VW; i++)
+            vrf[r].m[i] = (int32_t)(uint32_t)rnd();
+    }
+    top->clk_i = 0;
+    top->rst_ni = 0;
+    top->start_i = 0;
+    for (int i = 0; i < 4; i++)
+        tick();
+    top->rst_ni = 1;
+    tick();
+
+    directed();
+
+    // schedule: every op's valid and error cases, interleaved at random
+    std::vector<std::pair<int, bool>> sched;
+    for (int op = 0; op < NOPS; op++) {
+        for (int i = 0; i < CASES_PER_OP; i++)
+            sched.push_back({op, false});
+        if (op != MOVE)
+            for (int i = 0; i < ERR_CASES_PER_OP; i++)
+                sched.push_back({op, true});
+    }
+    for (size_t i = sched.size(); i > 1; i--)
+        std::swap(sched[i - 1], sched[rnd() % i]);
+
+    for (auto &s : sched) {
+        Case c = make_case(s.first, s.second);
+        run_case(c);
+        int gap = (int)(rnd() % 4);
+        for (int i = 0; i < gap; i++)
+            tick();
+    }
+
+    for (int op = 0; op < NOPS; op++) {
+        Stat &s = stat[op];
+        if (s.mismatches == 0)
+            printf("ok vec_unit %s: %ld cases (%ld elements), %ld error cases, 0 mismatches\n",
+                   op_name[op], s.cases, s.elems, s.err_cases);
+        else
+            printf("FAIL vec_unit %s: %ld mismatches in %ld cases + %ld error cases\n", op_name[op],
+                   s.mismatches, s.cases, s.err_cases);
+        failures += s.mismatches != 0;
+    }
+    if (protocol_fail == 0)
+        printf("ok vec_unit protocol: start/busy/done/err\n");
+    else
+        printf("FAIL vec_unit protocol: %ld cases\n", protocol_fail);
+    if (port_fail == 0)
+        printf("ok vec_unit ports: reads only the op's sources below their length, no read/write "
+               "collision\n");
+    else
+        printf("FAIL vec_unit ports: %ld cases\n", port_fail);
+    failures += protocol_fail != 0;
+    failures += port_fail != 0;
+
+    printf("cycles per element (valid cases: total cycles / total elements; n = 4096):\n");
+    for (int op = 0; op < NOPS; op++) {
+        Stat &s = stat[op];
+        printf("  %-8s %.3f  (n=4096: %.1f cycles, %.4f per element, %ld cases)\n", op_name[op],
+               s.elems ? (double)s.cycles / s.elems : 0.0,
+               s.n4096 ? (double)s.cyc4096 / s.n4096 : 0.0,
+               s.n4096 ? (double)s.cyc4096 / s.n4096 / VW : 0.0, s.n4096);
+    }
+    printf("%" PRIu64 " clock cycles simulated\n", cycle_count);
+    top->final();
+    return failures ? 1 : 0;
+}
