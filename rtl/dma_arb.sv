@@ -20,11 +20,11 @@ module dma_arb #(
     int unsigned j;
     vld_o = 1'b0;
     idx_o = '0;
-    // Scan from the farthest candidate to the nearest so the nearest wins.
-    for (int k = int'(N) - 1; k >= 0; k--) begin
+    // The first requester after the last winner, cyclically.
+    for (int k = 0; k < N; k++) begin
       j = 32'(last_q) + 32'd1 + 32'(k);
       if (j >= N) j = j - N;
-      if (req_i[j]) begin
+      if (!vld_o && req_i[j]) begin
         vld_o = 1'b1;
         idx_o = IW'(j);
       end

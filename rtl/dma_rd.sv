@@ -86,12 +86,13 @@ module dma_rd #(
     logic [WO_W-1:0]   o;
     logic [WO_W:0]     r;
     logic              fl;
+    logic [$clog2(RQ_DEPTH+1)-1:0] unused_rq_cnt;
 
     // Only 4-byte granules: the two low bits of address and length are ignored.
     assign a   = {addr_i[s*64+2 +: 62], 2'b00};
     assign b   = {bytes_i[s*32+2 +: 30], 2'b00};
     // Aligned beats the request touches: ceil((addr mod BUS_BYTES + bytes) / BUS_BYTES).
-    assign sum = 34'(b) + 34'(a[OFF_W-1:0]) + 34'(BUS_BYTES - 1);
+    assign sum = 34'(b) + 34'(a[OFF_W-1:0]) + 34'(BUS_BYTES) - 34'd1;
     assign na  = 32'(sum >> OFF_W);
     // With a word offset o != 0 the first aligned beat only fills the shifter, so
     // the output needs one cycle without a new beat at the end exactly when the
@@ -132,7 +133,7 @@ module dma_rd #(
       .data_o (rq_rdata[s*RQ_W +: RQ_W]),
       .empty_o(rq_empty[s]),
       .full_o (rq_full[s]),
-      .count_o()
+      .count_o(unused_rq_cnt)
     );
   end
 

@@ -47,6 +47,7 @@ module dma_wr_align #(
   logic [31:0]       cnt_w, room_w;
   logic [WORDS-1:0]  wmask;
   logic [BUS_BYTES-1:0] strb;
+  logic              unused_empty;
 
   assign busy_o  = act_q;
   // Ready depends on state only (no path from vld_i).
@@ -82,7 +83,7 @@ module dma_wr_align #(
       first_d  = 1'b1;
       o_d      = off_i;
       rem_d    = bytes_i;
-      inleft_d = 32'((34'(bytes_i) + 34'(BUS_BYTES - 1)) >> OFF_W);
+      inleft_d = 32'((34'(bytes_i) + 34'(BUS_BYTES) - 34'd1) >> OFF_W);
     end else if (produce) begin
       first_d  = 1'b0;
       rem_d    = rem_q - {cnt_w[29:0], 2'b00};
@@ -124,7 +125,7 @@ module dma_wr_align #(
     .data_i ({strb, out}),
     .pop_i  (pop_i),
     .data_o ({wstrb_o, wdata_o}),
-    .empty_o(),
+    .empty_o(unused_empty),
     .full_o (full),
     .count_o(count_o)
   );

@@ -78,10 +78,14 @@ module norm_unit #(
   typedef enum logic [5:0] {
     ST_IDLE, ST_RDSC, ST_CHK, ST_DIV, ST_DIVCHK, ST_GRP, ST_PASS, ST_DRAIN,
     ST_NRM_BL, ST_NRM_SH,
-    ST_N1, ST_N2, ST_N3, ST_N4, ST_N5, ST_N6, ST_N7, ST_N8, ST_N9, ST_N10,
-    ST_N11, ST_N12, ST_N13, ST_N14, ST_N15, ST_N16, ST_N17, ST_N18, ST_N19, ST_N20,
-    ST_L1, ST_L2, ST_L3, ST_L4, ST_L5, ST_L6, ST_L7, ST_L8, ST_L9,
-    ST_NEXT, ST_DONE
+    // NORM
+    ST_MEAN0, ST_MEAN1, ST_CEN0, ST_CEN1, ST_CEN2, ST_CEN3, ST_CEN4,
+    ST_VAR0, ST_VAR1, ST_EPS0, ST_EPS1, ST_EPS2,
+    ST_T1, ST_T1K, ST_T2, ST_T2K, ST_T3, ST_T3K,
+    // L2NORM
+    ST_L2Q, ST_L2SS, ST_CMP0, ST_CMP1, ST_CMP2, ST_L2Y0, ST_L2Y1,
+    // both
+    ST_RSQ0, ST_RSQ1, ST_NEXT, ST_DONE
   } state_e;
 
   typedef enum logic [3:0] {
@@ -243,7 +247,10 @@ module norm_unit #(
   logic        [16:0] drem;
   logic        [63:0] vmag_a, vmag_b;
   logic signed [31:0] kfrom_nb;  // 30 - bitlen, the normalize shift (0 for zero)
-  logic signed [31:0] top_c;
+  logic signed [31:0] top_c;     // bitlen(max |y|) + exponent of a group
+  logic        [6:0]  sq_c;      // act_quant's shift max(bitlen - 15, 0)
+  logic signed [31:0] al_c;
+  logic               start_clr, grp_clr, ss_clr, maxp_clr, maxu_clr;
 
   always_comb begin
     chk_bad = 1'b0;
@@ -264,6 +271,41 @@ module norm_unit #(
 
   assign kfrom_nb = (nb_q == 7'd0) ? 32'sd0 : 32'sd30 - 32'($signed({1'b0, nb_q}));
   assign top_c    = 32'($signed({1'b0, bl_o})) + nrm_eo_q;
+  assign sq_c     = (bl_o > 7'd15) ? bl_o - 7'd15 : 7'd0;
+
+  // Operands of the shared scalar shifter, multiplier and bit-length unit, by
+  // state (a block of its own, so that no block both drives and reads them).
+  always_comb begin
+    sh_v = 64'(nrm_m_q);
+    sh_k = al_ka_q;
+    mu_a = nrm_m_q;
+    mu_b = minv_q;
+    bl_v = nrm_v_q;
+    unique case (state_q)
+      ST_NRM_SH: begin
+        sh_v = nrm_v_q;
+        sh_k = kfrom_nb;
+      end
+      ST_CEN1: sh_k = al_kb_q;                 // mean aligned
+      ST_CEN2: sh_v = 64'(xmax_q);
+      ST_CEN3: sh_v = 64'(xmin_q);
+      ST_EPS2, ST_CMP2: begin
+        sh_v = 64'(epsm_q);
+        sh_k = al_kb_q;
+      end
+      ST_CEN4, ST_T3K, ST_L2Y1: bl_v = 64'(nrm_m_q);
+      ST_L2Q: bl_v = $signed({32'd0, mx_q});
+      ST_T1: begin
+        mu_a = maxd_q;
+        mu_b = rm_q;
+      end
+      ST_L2Y0: begin
+        mu_a = $signed(mx_q);
+        mu_b = rm_q;
+      end
+      default: ;
+    endcase
+  end
 
   always_comb begin
     state_d  = state_q;
@@ -306,11 +348,6 @@ module norm_unit #(
     anynz_d  = anynz_q;
     ey_d     = ey_q;
 
-    sh_v   = nrm_v_q;
-    sh_k   = kfrom_nb;
-    mu_a   = nrm_m_q;
-    mu_b   = minv_q;
-    bl_v   = nrm_v_q;
     rs_req = 1'b0;
     rs_m   = nrm_m_q;
     rs_e   = nrm_eo_q;
@@ -332,8 +369,14 @@ module norm_unit #(
     gx_wdata  = nrm_eo_q;
 
     drem   = {rem_q, n_q[dcnt_q]};
-    vmag_a = rw_num_pkg::mag64(tmp_q);
+    vmag_a = 64'd0;
     vmag_b = 64'd0;
+    al_c   = 32'sd0;
+    start_clr = (state_q == ST_IDLE) && start_i;
+    grp_clr  = 1'b0;
+    ss_clr   = 1'b0;
+    maxp_clr = 1'b0;
+    maxu_clr = 1'b0;
 
     unique case (state_q)
       ST_IDLE: begin
@@ -349,9 +392,9 @@ module norm_unit #(
           state_d  = ST_RDSC;
         end
       end
-      // the scalars: 1/n on rd0, eps (eps_sq) on rd1, word 0
+      // the scalars: 1/n on rd0 (NORM), eps (eps_sq) on rd1, word 0
       ST_RDSC: begin
-        rd0_en_o   = 1'b1;
+        rd0_en_o   = !l2_q;
         rd0_addr_o = {src3_i, 12'd0};
         rd1_en_o   = 1'b1;
         rd1_addr_o = {(l2_q ? src1_i : src4_i), 12'd0};
@@ -394,6 +437,7 @@ module norm_unit #(
         end
       end
       ST_GRP: begin
+        grp_clr = 1'b1;
         cnt_d   = 13'd0;
         pass_d  = l2_q ? P_L2MAX : P_SUM;
         state_d = ST_PASS;
@@ -437,13 +481,13 @@ module norm_unit #(
       ST_DRAIN: begin
         if (!pipe_busy) begin
           unique case (pass_q)
-            P_SUM:    state_d = ST_N1;
-            P_CENTER: state_d = ST_N8;
-            P_OUT1:   state_d = ST_N17;
-            P_OUT2:   state_d = ST_N19;
+            P_SUM:    state_d = ST_MEAN0;
+            P_CENTER: state_d = ST_VAR0;
+            P_OUT1:   state_d = ST_T2;
+            P_OUT2:   state_d = ST_T3;
             P_OUT3:   state_d = ST_NEXT;
-            P_L2MAX:  state_d = ST_L1;
-            P_L2SQ:   state_d = ST_L2;
+            P_L2MAX:  state_d = ST_L2Q;
+            P_L2SQ:   state_d = ST_L2SS;
             P_L2OUT:  state_d = ST_NEXT;
             default:  state_d = ST_DONE;  // P_FINAL
           endcase
@@ -453,13 +497,10 @@ module norm_unit #(
       // normalize(nrm_v, nrm_e) of one value: bit length, then the shift;
       // all zero gives 0 with exponent 0. Returns to ret_q.
       ST_NRM_BL: begin
-        bl_v    = nrm_v_q;
         nb_d    = bl_o;
         state_d = ST_NRM_SH;
       end
       ST_NRM_SH: begin
-        sh_v = nrm_v_q;
-        sh_k = kfrom_nb;
         if (nb_q == 7'd0) begin
           nrm_m_d  = 32'sd0;
           nrm_eo_d = 32'sd0;
@@ -472,253 +513,200 @@ module norm_unit #(
 
       // ---------------- NORM
       // mean = mul_scalar(sum(x), 1/n)
-      ST_N1: begin
+      ST_MEAN0: begin
         if (domerr_q) begin
           err_d   = 1'b1;
           state_d = ST_DONE;
         end else begin
           nrm_v_d = sum_q;
           nrm_e_d = ex;
-          ret_d   = ST_N2;
+          ret_d   = ST_MEAN1;
           state_d = ST_NRM_BL;
         end
       end
-      ST_N2: begin
-        mu_a    = nrm_m_q;
-        mu_b    = minv_q;
+      ST_MEAN1: begin
         nrm_v_d = mu_o;
         nrm_e_d = nrm_eo_q + einv;
-        ret_d   = ST_N3;
+        ret_d   = ST_CEN0;
         state_d = ST_NRM_BL;
       end
-      // d = sub(x, mean): alignment
-      ST_N3: begin
-        al_t_d  = align_exp(!xnz_q, ex, nrm_m_q == 32'sd0, nrm_eo_q);
-        state_d = ST_N4;
+      // d = sub(x, mean): the alignment (x zero: no x != 0 in the group)
+      ST_CEN0: begin
+        al_c    = align_exp(!xnz_q, ex, nrm_m_q == 32'sd0, nrm_eo_q);
+        al_t_d  = al_c;
+        al_ka_d = ex - al_c;
+        al_kb_d = nrm_eo_q - al_c;
+        state_d = ST_CEN1;
       end
-      ST_N4: begin
-        al_ka_d = ex - al_t_q;
-        al_kb_d = nrm_eo_q - al_t_q;
-        state_d = ST_N5;
-      end
-      ST_N5: begin
-        sh_v    = 64'(nrm_m_q);
-        sh_k    = al_kb_q;
+      ST_CEN1: begin
         mean_d  = sh_o;
-        state_d = ST_N6;
+        state_d = ST_CEN2;
       end
-      // max |x' - mean| is at max x or min x (x' = x aligned, monotone in x)
-      ST_N6: begin
-        sh_v    = 64'(xmax_q);
-        sh_k    = al_ka_q;
+      // max |x' - mean| is at max x or at min x (x' = shift(x, ka) is monotone)
+      ST_CEN2: begin
         tmp_d   = sh_o - mean_q;
-        state_d = ST_N7;
+        state_d = ST_CEN3;
       end
-      ST_N7: begin
-        sh_v    = 64'(xmin_q);
-        sh_k    = al_ka_q;
+      ST_CEN3: begin
         vmag_a  = rw_num_pkg::mag64(tmp_q);
         vmag_b  = rw_num_pkg::mag64(sh_o - mean_q);
         nrm_v_d = $signed((vmag_a > vmag_b) ? vmag_a : vmag_b);
         nrm_e_d = al_t_q;
-        ret_d   = ST_N8;
+        ret_d   = ST_CEN4;
         state_d = ST_NRM_BL;
       end
-      // max |d| = normalize of max |x' - mean|; act_quant's shift from it
-      ST_N8: begin
+      // max |d| is the normalized max |x' - mean|; act_quant's shift from it
+      ST_CEN4: begin
         maxd_d  = nrm_m_q;
         ed_d    = nrm_eo_q;
         k5_d    = kfrom_nb;
-        bl_v    = 64'(nrm_m_q);
-        sq_d    = (bl_o > 7'd15) ? 5'(bl_o - 7'd15) : 5'd0;
-        eq_d    = (nrm_m_q != 32'sd0) ? nrm_eo_q + 32'($signed({1'b0, bl_o})) - 32'sd15 : 32'sd0;
-        if (bl_o <= 7'd15) eq_d = (nrm_m_q != 32'sd0) ? nrm_eo_q : 32'sd0;
+        sq_d    = 5'(sq_c);
+        eq_d    = (nrm_m_q != 32'sd0) ? nrm_eo_q + 32'(sq_c) : 32'sd0;
+        ss_clr  = 1'b1;
         cnt_d   = 13'd0;
         pass_d  = P_CENTER;
         state_d = ST_PASS;
       end
       // variance = mul_scalar(normalize(sum q^2, 2 e_q), 1/n)
-      ST_N9: begin
+      ST_VAR0: begin
         nrm_v_d = ss_q;
-        nrm_e_d = eq_q <<< 1;
-        ret_d   = ST_N10;
+        nrm_e_d = eq_q + eq_q;
+        ret_d   = ST_VAR1;
         state_d = ST_NRM_BL;
       end
-      ST_N10: begin
-        mu_a    = nrm_m_q;
-        mu_b    = minv_q;
+      ST_VAR1: begin
         nrm_v_d = mu_o;
         nrm_e_d = nrm_eo_q + einv;
-        ret_d   = ST_N11;
+        ret_d   = ST_EPS0;
         state_d = ST_NRM_BL;
       end
       // add(var, eps)
-      ST_N11: begin
-        al_t_d  = align_exp(nrm_m_q == 32'sd0, nrm_eo_q, epsm_q == 32'sd0, eeps);
-        state_d = ST_N12;
+      ST_EPS0: begin
+        al_c    = align_exp(nrm_m_q == 32'sd0, nrm_eo_q, epsm_q == 32'sd0, eeps);
+        al_t_d  = al_c;
+        al_ka_d = nrm_eo_q - al_c;
+        al_kb_d = eeps - al_c;
+        state_d = ST_EPS1;
       end
-      ST_N12: begin
-        al_ka_d = nrm_eo_q - al_t_q;
-        al_kb_d = eeps - al_t_q;
-        state_d = ST_N13;
-      end
-      ST_N13: begin
-        sh_v    = 64'(nrm_m_q);
-        sh_k    = al_ka_q;
+      ST_EPS1: begin
         tmp_d   = sh_o;
-        state_d = ST_N14;
+        state_d = ST_EPS2;
       end
-      ST_N14: begin
-        sh_v    = 64'(epsm_q);
-        sh_k    = al_kb_q;
+      ST_EPS2: begin
         nrm_v_d = tmp_q + sh_o;
         nrm_e_d = al_t_q;
-        ret_d   = ST_N15;
+        ret_d   = ST_RSQ0;
         state_d = ST_NRM_BL;
       end
-      // r = rsqrt(var + eps)
-      ST_N15: begin
-        rs_req  = 1'b1;
-        rs_m    = nrm_m_q;
-        rs_e    = nrm_eo_q;
-        state_d = ST_N16;
-      end
-      ST_N16: begin
-        if (rs_vld) begin
-          rm_d    = rs_mo;
-          re_d    = rs_eo;
-          state_d = ST_N17;
-        end
-      end
       // t1 = mul_scalar(d, r): its shift from max |d| * r (r > 0)
-      ST_N17: begin
-        if (pass_q == P_CENTER) begin
-          mu_a    = maxd_q;
-          mu_b    = rm_q;
-          nrm_v_d = mu_o;
-          nrm_e_d = ed_q + re_q;
-          ret_d   = ST_N18;
-          state_d = ST_NRM_BL;
-        end else begin
-          // after OUT1: t2 = mul(t1, w), shift from the measured max |t1 * w|
-          nrm_v_d = $signed(maxp_q);
-          nrm_e_d = e1_q + ew;
-          ret_d   = ST_N19;
-          state_d = ST_NRM_BL;
-        end
+      ST_T1: begin
+        nrm_v_d = mu_o;
+        nrm_e_d = ed_q + re_q;
+        ret_d   = ST_T1K;
+        state_d = ST_NRM_BL;
       end
-      ST_N18: begin
+      ST_T1K: begin
         k1_d    = kfrom_nb;
         e1_d    = nrm_eo_q;
+        maxp_clr = 1'b1;
         cnt_d   = 13'd0;
         pass_d  = P_OUT1;
         state_d = ST_PASS;
       end
-      ST_N19: begin
-        if (pass_q == P_OUT1) begin
-          // t3 = add(t2, b): alignment (t2 zero: max |t1 * w| = 0; b zero: no b != 0)
-          k2_d    = kfrom_nb;
-          al_t_d  = align_exp(nb_q == 7'd0, nrm_eo_q, !bnz_q, eb);
-          tmp_d   = 64'(nrm_eo_q);
-          state_d = ST_N20;
-        end else begin
-          // after OUT2: y = normalize(t3); its exponent and this group's top
-          k5_d    = kfrom_nb;
-          gx_we   = 1'b1;
-          gx_wdata = nrm_eo_q;
-          bl_v    = 64'(nrm_m_q);
-          if (nb_q != 7'd0) begin
-            anynz_d = 1'b1;
-            top_d   = (!anynz_q || (top_c > top_q)) ? top_c : top_q;
-          end
-          cnt_d   = 13'd0;
-          pass_d  = P_OUT3;
-          state_d = ST_PASS;
-        end
+      // t2 = mul(t1, w): its shift from the measured max |t1 * w|
+      ST_T2: begin
+        nrm_v_d = $signed(maxp_q);
+        nrm_e_d = e1_q + ew;
+        ret_d   = ST_T2K;
+        state_d = ST_NRM_BL;
       end
-      ST_N20: begin
-        al_ka_d = 32'(tmp_q) - al_t_q;
-        al_kb_d = eb - al_t_q;
+      // t3 = add(t2, b): the alignment (t2 zero: max |t1 * w| = 0; b zero: no
+      // b != 0 in the group)
+      ST_T2K: begin
+        k2_d    = kfrom_nb;
+        al_c    = align_exp(nb_q == 7'd0, nrm_eo_q, !bnz_q, eb);
+        al_t_d  = al_c;
+        al_ka_d = nrm_eo_q - al_c;
+        al_kb_d = eb - al_c;
+        maxu_clr = 1'b1;
         cnt_d   = 13'd0;
         pass_d  = P_OUT2;
         state_d = ST_PASS;
       end
+      ST_T3: begin
+        nrm_v_d = $signed(maxu_q);
+        nrm_e_d = al_t_q;
+        ret_d   = ST_T3K;
+        state_d = ST_NRM_BL;
+      end
+      // y = normalize(t3): the group's exponent and its normalize_each top
+      ST_T3K: begin
+        k5_d     = kfrom_nb;
+        gx_we    = 1'b1;
+        gx_wdata = nrm_eo_q;
+        if (nb_q != 7'd0) begin
+          anynz_d = 1'b1;
+          top_d   = (!anynz_q || (top_c > top_q)) ? top_c : top_q;
+        end
+        cnt_d   = 13'd0;
+        pass_d  = P_OUT3;
+        state_d = ST_PASS;
+      end
 
       // ---------------- L2NORM
-      // act_quant of x: shift from max |x|
-      ST_L1: begin
+      // act_quant of x: its shift from max |x|
+      ST_L2Q: begin
         if (domerr_q) begin
           err_d   = 1'b1;
           state_d = ST_DONE;
         end else begin
-          bl_v    = $signed({32'd0, mx_q});
-          sq_d    = (bl_o > 7'd15) ? 5'(bl_o - 7'd15) : 5'd0;
-          eq_d    = (mx_q == 32'd0) ? 32'sd0 :
-                    (bl_o > 7'd15) ? ex + 32'($signed({1'b0, bl_o})) - 32'sd15 : ex;
+          sq_d    = 5'(sq_c);
+          eq_d    = (mx_q != 32'd0) ? ex + 32'(sq_c) : 32'sd0;
+          ss_clr  = 1'b1;
           cnt_d   = 13'd0;
           pass_d  = P_L2SQ;
           state_d = ST_PASS;
         end
       end
-      ST_L2: begin
+      ST_L2SS: begin
         nrm_v_d = ss_q;
-        nrm_e_d = eq_q <<< 1;
-        ret_d   = ST_L3;
+        nrm_e_d = eq_q + eq_q;
+        ret_d   = ST_CMP0;
         state_d = ST_NRM_BL;
       end
-      // ss = max(ss, eps_sq): the sign of sub(ss, eps_sq) (rw_cmp_scalar)
-      ST_L3: begin
-        al_t_d  = align_exp(nrm_m_q == 32'sd0, nrm_eo_q, epsm_q == 32'sd0, eeps);
-        state_d = ST_L4;
+      // ss = max(ss, eps_sq) by the sign of sub(ss, eps_sq) (rw_cmp_scalar)
+      ST_CMP0: begin
+        al_c    = align_exp(nrm_m_q == 32'sd0, nrm_eo_q, epsm_q == 32'sd0, eeps);
+        al_t_d  = al_c;
+        al_ka_d = nrm_eo_q - al_c;
+        al_kb_d = eeps - al_c;
+        state_d = ST_CMP1;
       end
-      ST_L4: begin
-        al_ka_d = nrm_eo_q - al_t_q;
-        al_kb_d = eeps - al_t_q;
-        state_d = ST_L5;
-      end
-      ST_L5: begin
-        sh_v    = 64'(nrm_m_q);
-        sh_k    = al_ka_q;
+      ST_CMP1: begin
         tmp_d   = sh_o;
-        state_d = ST_L6;
+        state_d = ST_CMP2;
       end
-      ST_L6: begin
-        sh_v = 64'(epsm_q);
-        sh_k = al_kb_q;
+      ST_CMP2: begin
         if (tmp_q - sh_o < 64'sd0) begin
           nrm_v_d = 64'(epsm_q);
           nrm_e_d = eeps;
-          ret_d   = ST_L7;
+          ret_d   = ST_RSQ0;
           state_d = ST_NRM_BL;
         end else begin
-          state_d = ST_L7;
+          state_d = ST_RSQ0;
         end
       end
-      ST_L7: begin
-        if (!rs_req_q) begin
-          rs_req = 1'b1;
-          rs_m   = nrm_m_q;
-          rs_e   = nrm_eo_q;
-        end else if (rs_vld) begin
-          rm_d    = rs_mo;
-          re_d    = rs_eo;
-          state_d = ST_L8;
-        end
-      end
-      // y = mul_scalar(x, r): shift from max |x| * r
-      ST_L8: begin
-        mu_a    = $signed(mx_q);
-        mu_b    = rm_q;
+      // y = mul_scalar(x, r): its shift from max |x| * r
+      ST_L2Y0: begin
         nrm_v_d = mu_o;
         nrm_e_d = ex + re_q;
-        ret_d   = ST_L9;
+        ret_d   = ST_L2Y1;
         state_d = ST_NRM_BL;
       end
-      ST_L9: begin
+      ST_L2Y1: begin
         k1_d     = kfrom_nb;
         gx_we    = 1'b1;
         gx_wdata = nrm_eo_q;
-        bl_v     = 64'(nrm_m_q);
         if (nb_q != 7'd0) begin
           anynz_d = 1'b1;
           top_d   = (!anynz_q || (top_c > top_q)) ? top_c : top_q;
@@ -728,6 +716,21 @@ module norm_unit #(
         state_d = ST_PASS;
       end
 
+      // ---------------- both
+      // r = rsqrt(nrm_m, nrm_eo): one request, then its answer
+      ST_RSQ0: begin
+        rs_req  = 1'b1;
+        rs_m    = nrm_m_q;
+        rs_e    = nrm_eo_q;
+        state_d = ST_RSQ1;
+      end
+      ST_RSQ1: begin
+        if (rs_vld) begin
+          rm_d    = rs_mo;
+          re_d    = rs_eo;
+          state_d = l2_q ? ST_L2Y0 : ST_T1;
+        end
+      end
       // next group, or the merge (normalize_each) into DST
       ST_NEXT: begin
         cnt_d = 13'd0;
@@ -747,3 +750,292 @@ module norm_unit #(
       default: state_d = ST_IDLE;
     endcase
   end
+
+  // ------------------------------------------------------------ element pipeline
+  // Issue (cycle 0): source words, buffer word and group exponent are read.
+  // R (cycle 1, r_v_q): the words arrive. Then, for the passes that use them:
+  //   R  : SUM, L2MAX accumulate; L2SQ feeds the quantizer;
+  //        pa = (L2OUT ? x : buf) * r, or FINAL: pa = buf, shift = gexp - ey
+  //   S1 : t1 = shift(pa, k1) -> L2OUT: buffer, FINAL: DST
+  //   S2 : p = t1 * w
+  //   S3 : OUT1: max |p|;  t2 = shift(p, k2)
+  //   S4 : u = CENTER ? shift(x, ka) - mean : shift(t2, ka) + shift(b, kb)
+  //   S5 : OUT2: max |u|;  y = shift(u, k5) -> CENTER (d), OUT3: buffer
+  //   Q1..Q3: q = act_quant(y or x), sum q^2 (CENTER, L2SQ)
+
+  logic                r_v_q;
+  logic [IW-1:0]       r_idx_q;
+  logic                s1_v_q, s1_v_d, s2_v_q, s2_v_d, s3_v_q, s3_v_d;
+  logic                s4_v_q, s4_v_d, s5_v_q, s5_v_d;
+  logic [IW-1:0]       s1_idx_q, s2_idx_q, s3_idx_q, s4_idx_q, s5_idx_q;
+  logic signed [63:0]  s1_pa_q, s1_pa_d;
+  logic signed [31:0]  s1_k_q, s1_k_d;
+  logic signed [31:0]  s1_x_q, s1_w_q, s1_b_q;
+  logic signed [31:0]  s2_t1_q, s2_t1_d, s2_x_q, s2_w_q, s2_b_q;
+  logic signed [63:0]  s3_p_q, s3_p_d;
+  logic signed [31:0]  s3_x_q, s3_b_q;
+  logic signed [31:0]  s4_t2_q, s4_t2_d, s4_x_q, s4_b_q;
+  logic signed [63:0]  s5_u_q, s5_u_d;
+  logic                q1_v_q, q1_v_d, q2_v_q, q2_v_d, q3_v_q, q3_v_d;
+  logic signed [31:0]  q1_val_q, q1_val_d;
+  logic signed [15:0]  q2_q_q, q2_q_d;
+  logic        [31:0]  q3_sq_q, q3_sq_d;
+  logic                bw_v_q, bw_v_d;          // buffer write
+  logic [IW-1:0]       bw_a_q, bw_a_d;
+  logic signed [31:0]  bw_d_q, bw_d_d;
+  logic                xw_v_q, xw_v_d;          // DST write
+  logic [IW-1:0]       xw_a_q, xw_a_d;
+  logic signed [31:0]  xw_d_q, xw_d_d;
+
+  logic signed [31:0]  x_r, w_r, b_r, buf_r, a_r;
+  logic signed [31:0]  t1_s1, y_s5;
+  logic signed [63:0]  q_full;
+  logic        [31:0]  xmag_r;
+
+  assign x_r   = $signed(rd0_data_i);
+  assign w_r   = $signed(rd1_data_i);
+  assign b_r   = $signed(rd2_data_i);
+  assign buf_r = $signed(buf_rdata);
+
+  always_comb begin
+    // R
+    a_r     = (pass_q == P_L2OUT) ? x_r : buf_r;
+    s1_v_d  = r_v_q && ((pass_q == P_OUT1) || (pass_q == P_OUT2) || (pass_q == P_OUT3) ||
+                        (pass_q == P_CENTER) || (pass_q == P_L2OUT) || (pass_q == P_FINAL));
+    s1_pa_d = (pass_q == P_FINAL) ? 64'(buf_r) : 64'(a_r) * 64'(rm_q);
+    s1_k_d  = (pass_q == P_FINAL) ? $signed(gx_rdata) - ey_q : k1_q;
+    // S1
+    t1_s1   = 32'(sh(s1_pa_q, s1_k_q));  // normalized: |t1| <= 2^30
+    s2_v_d  = s1_v_q && (pass_q != P_L2OUT) && (pass_q != P_FINAL);
+    s2_t1_d = t1_s1;
+    // S2
+    s3_v_d  = s2_v_q;
+    s3_p_d  = 64'(s2_t1_q) * 64'(s2_w_q);
+    // S3
+    s4_v_d  = s3_v_q && (pass_q != P_OUT1);
+    s4_t2_d = 32'(sh(s3_p_q, k2_q));
+    // S4
+    s5_v_d  = s4_v_q;
+    if (pass_q == P_CENTER)
+      s5_u_d = sh(64'(s4_x_q), al_ka_q) - mean_q;
+    else
+      s5_u_d = sh(64'(s4_t2_q), al_ka_q) + sh(64'(s4_b_q), al_kb_q);
+    // S5
+    y_s5    = 32'(sh(s5_u_q, k5_q));
+
+    // quantizer: act_quant's rounding, clamped to +-32767, and the square
+    q1_v_d   = 1'b0;
+    q1_val_d = x_r;
+    if (pass_q == P_L2SQ) begin
+      q1_v_d   = r_v_q;
+      q1_val_d = x_r;
+    end else if (pass_q == P_CENTER) begin
+      q1_v_d   = s5_v_q;
+      q1_val_d = y_s5;
+    end
+    q_full  = rw_num_pkg::shr_rne64(64'(q1_val_q), {3'd0, sq_q});
+    q2_v_d  = q1_v_q;
+    q2_q_d  = (q_full > 64'sd32767) ? 16'sd32767 :
+              (q_full < -64'sd32767) ? -16'sd32767 : 16'(q_full);
+    q3_v_d  = q2_v_q;
+    q3_sq_d = 32'(32'(q2_q_q) * 32'(q2_q_q));
+
+    // writes: the buffer (CENTER d, OUT3 y, L2OUT y) and DST (FINAL)
+    bw_v_d = 1'b0;
+    bw_a_d = s5_idx_q;
+    bw_d_d = y_s5;
+    xw_v_d = 1'b0;
+    xw_a_d = s1_idx_q;
+    xw_d_d = t1_s1;
+    if (pass_q == P_L2OUT) begin
+      bw_v_d = s1_v_q;
+      bw_a_d = s1_idx_q;
+      bw_d_d = t1_s1;
+    end else if ((pass_q == P_CENTER) || (pass_q == P_OUT3)) begin
+      bw_v_d = s5_v_q;
+    end else if (pass_q == P_FINAL) begin
+      xw_v_d = s1_v_q;
+    end
+
+    // accumulators
+    xmag_r   = x_r[31] ? 32'(-x_r) : 32'(x_r);  // 2^31 for the most negative
+    sum_d    = sum_q;
+    xmax_d   = xmax_q;
+    xmin_d   = xmin_q;
+    xnz_d    = xnz_q;
+    bnz_d    = bnz_q;
+    domerr_d = domerr_q;
+    mx_d     = mx_q;
+    ss_d     = ss_q;
+    maxp_d   = maxp_q;
+    maxu_d   = maxu_q;
+    if (grp_clr) begin
+      sum_d  = 64'sd0;
+      xmax_d = 32'sh80000000;
+      xmin_d = 32'sh7fffffff;
+      xnz_d  = 1'b0;
+      bnz_d  = 1'b0;
+      mx_d   = 32'd0;
+    end
+    if (start_clr) domerr_d = 1'b0;
+    if (ss_clr) ss_d = 64'sd0;
+    if (maxp_clr) maxp_d = 64'd0;
+    if (maxu_clr) maxu_d = 64'd0;
+    if (r_v_q && (pass_q == P_SUM)) begin
+      sum_d  = sum_q + 64'(x_r);
+      xmax_d = (x_r > xmax_q) ? x_r : xmax_q;
+      xmin_d = (x_r < xmin_q) ? x_r : xmin_q;
+      xnz_d  = xnz_q || (x_r != 32'sd0);
+      bnz_d  = bnz_q || (b_r != 32'sd0);
+      if (!mdom(x_r) || !mdom(w_r) || !mdom(b_r)) domerr_d = 1'b1;
+    end
+    if (r_v_q && (pass_q == P_L2MAX)) begin
+      mx_d = (xmag_r > mx_q) ? xmag_r : mx_q;
+      if (!mdom(x_r)) domerr_d = 1'b1;
+    end
+    if (q3_v_q) ss_d = ss_q + 64'(q3_sq_q);
+    if (s3_v_q && (pass_q == P_OUT1)) begin
+      if (rw_num_pkg::mag64(s3_p_q) > maxp_q) maxp_d = rw_num_pkg::mag64(s3_p_q);
+    end
+    if (s5_v_q && (pass_q == P_OUT2)) begin
+      if (rw_num_pkg::mag64(s5_u_q) > maxu_q) maxu_d = rw_num_pkg::mag64(s5_u_q);
+    end
+  end
+
+  assign pipe_busy = r_v_q | s1_v_q | s2_v_q | s3_v_q | s4_v_q | s5_v_q |
+                     q1_v_q | q2_v_q | q3_v_q | bw_v_q | xw_v_q;
+
+  assign buf_we    = bw_v_q;
+  assign buf_waddr = bw_a_q;
+  assign buf_wdata = bw_d_q;
+
+  // ------------------------------------------------------------ outputs
+
+  assign busy_o     = (state_q != ST_IDLE);
+  assign done_o     = (state_q == ST_DONE);
+  assign err_o      = (state_q == ST_DONE) && err_q;
+  assign dst_e_o    = err_q ? 32'd0 : ey_q;
+  assign dst_n_o    = err_q ? 13'd0 : n_q;
+  assign wr_en_o    = xw_v_q;
+  assign wr_addr_o  = {dst_i, 12'(xw_a_q)};
+  assign wr_data_o  = xw_d_q;
+
+  // ------------------------------------------------------------ flops
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q  <= ST_IDLE;
+      ret_q    <= ST_IDLE;
+      pass_q   <= P_SUM;
+      l2_q     <= 1'b0;
+      err_q    <= 1'b0;
+      r_v_q    <= 1'b0;
+      s1_v_q   <= 1'b0;
+      s2_v_q   <= 1'b0;
+      s3_v_q   <= 1'b0;
+      s4_v_q   <= 1'b0;
+      s5_v_q   <= 1'b0;
+      q1_v_q   <= 1'b0;
+      q2_v_q   <= 1'b0;
+      q3_v_q   <= 1'b0;
+      bw_v_q   <= 1'b0;
+      xw_v_q   <= 1'b0;
+    end else begin
+      state_q  <= state_d;
+      ret_q    <= ret_d;
+      pass_q   <= pass_d;
+      l2_q     <= l2_d;
+      err_q    <= err_d;
+      r_v_q    <= iss;
+      s1_v_q   <= s1_v_d;
+      s2_v_q   <= s2_v_d;
+      s3_v_q   <= s3_v_d;
+      s4_v_q   <= s4_v_d;
+      s5_v_q   <= s5_v_d;
+      q1_v_q   <= q1_v_d;
+      q2_v_q   <= q2_v_d;
+      q3_v_q   <= q3_v_d;
+      bw_v_q   <= bw_v_d;
+      xw_v_q   <= xw_v_d;
+    end
+  end
+
+  // Datapath registers: not reset, each is written before it is read (the
+  // control above decides when a value is valid).
+  always_ff @(posedge clk_i) begin
+    n_q      <= n_d;
+    groups_q <= groups_d;
+    gs_q     <= gs_d;
+    grp_q    <= grp_d;
+    base_q   <= base_d;
+    cnt_q    <= cnt_d;
+    dcnt_q   <= dcnt_d;
+    rem_q    <= rem_d;
+    quo_q    <= quo_d;
+    minv_q   <= minv_d;
+    epsm_q   <= epsm_d;
+    sum_q    <= sum_d;
+    xmax_q   <= xmax_d;
+    xmin_q   <= xmin_d;
+    xnz_q    <= xnz_d;
+    bnz_q    <= bnz_d;
+    domerr_q <= domerr_d;
+    mx_q     <= mx_d;
+    nrm_v_q  <= nrm_v_d;
+    nrm_e_q  <= nrm_e_d;
+    nb_q     <= nb_d;
+    nrm_m_q  <= nrm_m_d;
+    nrm_eo_q <= nrm_eo_d;
+    al_t_q   <= al_t_d;
+    al_ka_q  <= al_ka_d;
+    al_kb_q  <= al_kb_d;
+    mean_q   <= mean_d;
+    tmp_q    <= tmp_d;
+    ed_q     <= ed_d;
+    maxd_q   <= maxd_d;
+    sq_q     <= sq_d;
+    eq_q     <= eq_d;
+    ss_q     <= ss_d;
+    rm_q     <= rm_d;
+    re_q     <= re_d;
+    k1_q     <= k1_d;
+    k2_q     <= k2_d;
+    k5_q     <= k5_d;
+    e1_q     <= e1_d;
+    maxp_q   <= maxp_d;
+    maxu_q   <= maxu_d;
+    top_q    <= top_d;
+    anynz_q  <= anynz_d;
+    ey_q     <= ey_d;
+
+    r_idx_q  <= iss_idx;
+    s1_idx_q <= r_idx_q;
+    s1_pa_q  <= s1_pa_d;
+    s1_k_q   <= s1_k_d;
+    s1_x_q   <= x_r;
+    s1_w_q   <= w_r;
+    s1_b_q   <= b_r;
+    s2_idx_q <= s1_idx_q;
+    s2_t1_q  <= s2_t1_d;
+    s2_x_q   <= s1_x_q;
+    s2_w_q   <= s1_w_q;
+    s2_b_q   <= s1_b_q;
+    s3_idx_q <= s2_idx_q;
+    s3_p_q   <= s3_p_d;
+    s3_x_q   <= s2_x_q;
+    s3_b_q   <= s2_b_q;
+    s4_idx_q <= s3_idx_q;
+    s4_t2_q  <= s4_t2_d;
+    s4_x_q   <= s3_x_q;
+    s4_b_q   <= s3_b_q;
+    s5_idx_q <= s4_idx_q;
+    s5_u_q   <= s5_u_d;
+    q1_val_q <= q1_val_d;
+    q2_q_q   <= q2_q_d;
+    q3_sq_q  <= q3_sq_d;
+    bw_a_q   <= bw_a_d;
+    bw_d_q   <= bw_d_d;
+    xw_a_q   <= xw_a_d;
+    xw_d_q   <= xw_d_d;
+  end
+endmodule

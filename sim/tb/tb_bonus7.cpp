@@ -89,7 +89,10 @@ void rand_vec(int32_t *m, uint32_t n)
         else if (shape <= 4) m[i] = rand_mant((int)rndn(5));
         else m[i] = rand_mant(kind);
     }
-    if (shape == 1 && n) m[rndn(n)] = rand_mant(0) | 1;
+    if (shape == 1 && n) {
+        int32_t x = rand_mant(0);
+        m[rndn(n)] = x ? x : 1;
+    }
 }
 
 struct Sim {

@@ -167,8 +167,9 @@ static void constants(void)
 {
     /* CONFIG1: N_VREG 32 | MAX_HEAD_SIZE 64 << 8 | log2(VREG_WORDS 4096) = 12 << 16 | MAX_BURSTS 8 << 24 */
     uint32_t config1 = 32u | 64u << 8 | 12u << 16 | 8u << 24;
-    /* CONFIG0: MV_LANES 64 | BUS_BYTES 64 << 16; VERSION: major 0 << 16 | minor 1 */
-    uint32_t config0 = 64u | 64u << 16, version = 0u << 16 | 1u;
+    /* CONFIG0: MV_LANES 64 | BUS_BYTES 64 << 12 | MV_SEG_BYTES 16 << 24;
+     * VERSION: major 0 << 16 | minor 2 */
+    uint32_t config0 = 64u | 64u << 12 | 16u << 24, version = 0u << 16 | 2u;
 
     check(RWKVACC_HW_RESET_CONFIG1 == config1, "const-config1-reset", "%08x, want %08x",
           (unsigned)RWKVACC_HW_RESET_CONFIG1, (unsigned)config1);
