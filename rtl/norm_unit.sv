@@ -661,7 +661,7 @@ module norm_unit #(
           state_d = ST_DONE;
         end else begin
           sq_d    = 5'(sq_c);
-          eq_d    = (mx_q != 32'd0) ? ex + 32'(sq_c) : 32'sd0;
+          eq_d    = ex + 32'(sq_c);
           ss_clr  = 1'b1;
           cnt_d   = 13'd0;
           pass_d  = P_L2SQ;

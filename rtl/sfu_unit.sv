@@ -14,8 +14,10 @@
 // The maximum is known only after pass 1, and the domain check too: because
 // err_o must leave DST untouched, the decays also write only in pass 2, which
 // also keeps DST = SRC0 safe (every source word is read before any write).
-// Cycles for n > 0 elements: n + 9 (pass 1 and the normalization step) +
-// n + 3 (pass 2 and done_o) = 2n + 12 from start_i to done_o.
+// Timing for n > 0, start_i in cycle 0: source reads in cycles 1 .. n, tmp[n-1]
+// buffered in n + 6, the normalization step in n + 7, buffer reads n + 8 ..
+// 2n + 7, DST writes n + 10 .. 2n + 9, done_o in cycle 2n + 10 (n = 0 or an
+// operand error found at start: done_o in cycle 1; a mantissa error: n + 8).
 //
 // Buffer width (32 bits): a lookup lies between two adjacent entries (numerics.md
 // "Lookup"), the sigmoid and tanh entries are within +-1073741703 < 2^30 and the

@@ -11,6 +11,9 @@ This script validates it and writes:
                               SystemVerilog package rwkvacc_hw_pkg (reference them
                               as rwkvacc_hw_pkg::NAME: Yosys rejects import pkg::*)
   docs/regmap.md              the tables for people
+  rtl/regfile.sv              the register file: an AXI4-Lite slave with every
+                              register, its ports derived from the spec (rules
+                              at write_rtl; port table in docs/regmap.md)
 
 Usage: gen_hwspec.py            validate, then write the files (paths relative to the repo)
        gen_hwspec.py --check    regenerate into a temporary folder; exit 1 and name
@@ -30,6 +33,7 @@ SPEC = "spec/rwkvacc_hw.json"
 HEADER = "include/rwkvacc_hw.h"
 SVH = "rtl/include/rwkvacc_hw.svh"
 DOC = "docs/regmap.md"
+RTL = "rtl/regfile.sv"
 ACCESS = ("RO", "RW", "WO", "RW1C")
 IDENT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -477,13 +481,452 @@ def write_doc(model, path):
     L += ["", "## Error codes", "", "| Code | Name | Meaning |", "|---|---|---|"]
     for e in model["errors"]:
         L.append("| %d | %s | %s |" % (e["code"], e["name"], md(e.get("doc", ""))))
+    plan = model["rtl"]
+    L += ["", "## Register file RTL", "",
+          "`rtl/regfile.sv` (module `regfile`), generated from this spec, is an AXI4-Lite slave",
+          "(32-bit data, `AW` = %d address bits) holding every register above, with the" % plan["aw"],
+          "semantics of `rw_card_reg_read` / `rw_card_reg_write` and byte strobes. Its ports",
+          "to the core (naming rules: scripts/gen_hwspec.py, `write_rtl`); an array packs",
+          "element n at bits [n W +: W]:", "",
+          "| Port | Dir | Bits | Register bits | Behaviour |", "|---|---|---|---|---|"]
+    how = {"in": "read from the core", "rw": "flop (reset value above)",
+           "rw1c": "a 1 sets the bit (winning over a clear in the same cycle); writing 1 clears it",
+           "wo": "one-cycle pulse of the bits written as 1 (read 0)"}
+    for g in plan["groups"]:
+        d = "in" if g["kind"] in ("in", "rw1c") else "out"
+        arr = " (n < %d, W = %d)" % (g["count"], g["ew"]) if g["array"] else ""
+        L.append("| `%s` | %s | %d | %s%s | %s |" % (g["port"], d, g["total"], " + ".join(g["regs"]), arr, how[g["kind"]]))
+    if plan["irq"]:
+        L.append("| `irq_o` | out | 1 | | IRQ_EN and any IRQ_STATUS bit (`rw_card_irq`) |")
+    with open(path, "w", newline="\n") as fh:
+        fh.write("\n".join(L) + "\n")
+
+
+# ---- SystemVerilog register file ----
+#
+# rtl/regfile.sv is derived from the registers alone, by these rules (each
+# register n of an array is one 32-bit word at offset + n * stride):
+#   - a field's access is its own "access" key, else WO for a field of an RW
+#     register whose doc says it "reads 0" (command bits such as CTRL.START),
+#     else the register's access; a register without fields is one field of
+#     32 bits;
+#   - RO parts are constants (the reset value) when the register's "hw" key is
+#     "const", or without that key when the register is RO and its reset is
+#     "fields" or nonzero (ID, VERSION, CONFIG*); else ("hw": "input", reset 0,
+#     an RO field of another register) they are values from the core;
+#   - one "group" per field (per register without fields) gives one port, named
+#     reg_field (or reg) in lower case: RO input -> NAME_i, RW -> NAME_o (a
+#     flop), RW1C -> NAME_set_i (pulses that set the flop), WO -> NAME_o (a
+#     one-cycle pulse of the bits written as 1); arrays pack their elements,
+#     element n at bits [n * W +: W];
+#   - registers X_LO and X_HI without fields, of the same access, source and
+#     count, are one 64-bit group x (element n at [n * 64 +: 64], LO the low half);
+#   - irq_o = IRQ_EN & |IRQ_STATUS when an RW field IRQ_EN and a register
+#     IRQ_STATUS exist (rw_card_irq).
+
+RTL_FIXED = ("clk_i", "rst_ni", "awaddr_i", "awvalid_i", "awready_o", "wdata_i", "wstrb_i",
+             "wvalid_i", "wready_o", "bresp_o", "bvalid_o", "bready_i", "araddr_i", "arvalid_i",
+             "arready_o", "rdata_o", "rresp_o", "rvalid_o", "rready_i", "irq_o", "aw_full_q",
+             "aw_full_d", "wr_addr_q", "wr_addr_d", "w_full_q", "w_full_d", "wr_data_q",
+             "wr_data_d", "wr_strb_q", "wr_strb_d", "b_valid_q", "b_valid_d", "wr_en", "wr_mask",
+             "r_valid_q", "r_valid_d", "r_data_q", "r_data_d", "rd_word", "unused_wr")
+RTL_SUFFIX = {"in": "_i", "rw": "_o", "rw1c": "_set_i", "wo": "_o"}
+RTL_KIND = {"RO": "in", "RW": "rw", "RW1C": "rw1c", "WO": "wo"}
+
+
+def rtl_plan(model):
+    """The register file's hardware: groups (a port each, a flop vector for the
+    stored kinds), the address map's words with their bit segments, irq_o."""
+    regs = model["regs"]
+    byname = {r["name"]: r for r in regs}
+
+    def ro_const(r):
+        hw = r.get("hw")
+        need(hw in (None, "const", "input"), "register %s: hw must be \"const\" or \"input\"" % r["name"])
+        return hw == "const" or (hw is None and r["access"] == "RO" and
+                                 (r["reset"] == "fields" or r["reset_value"] != 0))
+
+    def units(r):
+        """(field or None, lsb, width, kind, const value) of one register."""
+        out = []
+        fields = r.get("fields") or [None]
+        for i, f in enumerate(fields):
+            acc = r["access"]
+            if f is not None:
+                fa = f.get("access")
+                need(fa is None or fa in ACCESS, "register %s.%s: bad access %r" % (r["name"], f["name"], fa))
+                if fa is not None:
+                    acc = fa
+                elif acc == "RW" and "reads 0" in f.get("doc", "").lower():
+                    acc = "WO"
+            kind = RTL_KIND[acc]
+            lsb, width = (f["lsb"], f["width"]) if f else (0, 32)
+            value = r["field_resets"][i] if f else r["reset_value"]
+            if kind == "in" and ro_const(r):
+                kind = "const"
+            out.append((f, lsb, width, kind, value))
+        return out
+
+    def plain(r, kind):
+        u = units(r)
+        return not r.get("fields") and u[0][3] == kind
+
+    # X_LO / X_HI pairs -> one 64-bit group
+    pair_of = {}
+    for r in regs:
+        if not r["name"].endswith("_LO"):
+            continue
+        hi = byname.get(r["name"][:-3] + "_HI")
+        if hi is None:
+            continue
+        kind = units(r)[0][3]
+        if (kind in ("in", "rw") and plain(r, kind) and plain(hi, kind)
+                and r["count"] == hi["count"] and r["array"] == hi["array"]):
+            pair_of[r["name"]] = (r["name"][:-3], 0)
+            pair_of[hi["name"]] = (r["name"][:-3], 32)
+
+    groups, order, words = {}, [], []
+    for r in regs:
+        for (f, lsb, width, kind, value) in units(r):
+            if kind == "const":
+                continue
+            if r["name"] in pair_of:
+                gname, part = pair_of[r["name"]]
+                ew = 64
+            else:
+                gname = r["name"] + ("_" + f["name"] if f else "")
+                part, ew = 0, width
+            g = groups.get(gname)
+            if g is None:
+                g = groups[gname] = dict(name=gname.lower(), kind=kind, ew=ew, count=r["count"],
+                                         array=r["array"], reset=0, regs=[], docs=[])
+                order.append(g)
+            g["regs"].append("%s%s" % (r["name"], "." + f["name"] if f else ""))
+            g["docs"].append((f.get("doc") if f else r.get("doc")) or "")
+            if kind in ("rw", "rw1c"):
+                rv = (value if f else r["reset_value"]) & ((1 << width) - 1)
+                for n in range(r["count"]):
+                    g["reset"] |= rv << (n * ew + part)
+    for g in order:
+        g["total"] = g["ew"] * g["count"]
+        g["port"] = g["name"] + RTL_SUFFIX[g["kind"]]
+    for r in regs:
+        for n in range(r["count"]):
+            label = "%s(%d)" % (r["name"], n) if r["array"] else r["name"]
+            ident = r["name"].lower() + ("_%d" % n if r["array"] else "")
+            segs = []
+            for (f, lsb, width, kind, value) in units(r):
+                s = dict(lsb=lsb, width=width, kind=kind, value=value)
+                if kind != "const":
+                    if r["name"] in pair_of:
+                        gname, part = pair_of[r["name"]]
+                        s["group"] = groups[gname]
+                        s["gbit"] = n * 64 + part
+                    else:
+                        s["group"] = groups[r["name"] + ("_" + f["name"] if f else "")]
+                        s["gbit"] = n * width
+                segs.append(s)
+            words.append(dict(offset=r["offset"] + n * r["stride"], label=label, ident=ident,
+                              access=r["access"], segs=segs,
+                              writable=any(s["kind"] in ("rw", "rw1c", "wo") for s in segs)))
+    words.sort(key=lambda w: w["offset"])
+
+    irq = None
+    en = [g for g in order if g["kind"] == "rw" and g["regs"][0].endswith(".IRQ_EN")
+          and g["total"] == 1]
+    st = [g for g in order if g["regs"][0].split(".")[0] == "IRQ_STATUS"]
+    if en and st:
+        irq = (en[0], st)
+
+    idents = list(RTL_FIXED)
+    for g in order:
+        idents += [g["port"]] + ([g["name"] + "_q", g["name"] + "_d"] if g["kind"] != "in" else [])
+    idents += ["we_" + w["ident"] for w in words if w["writable"]]
+    dup = sorted(set(n for n in idents if idents.count(n) > 1))
+    need(not dup, "generated RTL name %s used twice" % (dup[0] if dup else ""))
+    top = max([w["offset"] for w in words] + [0]) + 4
+    aw = max(12, (top - 1).bit_length())
+    return dict(groups=order, words=words, irq=irq, aw=aw)
+
+
+def sv_sel(name, total, lo, width):
+    """Bits [lo +: width] of a vector of total bits (a scalar when total is 1)."""
+    if total == 1 or (lo == 0 and width == total):
+        return name
+    if width == 1:
+        return "%s[%d]" % (name, lo)
+    return "%s[%d:%d]" % (name, lo + width - 1, lo)
+
+
+def sv_decl(total, pad=6):
+    return ("" if total == 1 else "[%d:0]" % (total - 1)).ljust(pad)
+
+
+def sv_zero(width):
+    return "%d'b0" % width if width == 1 else "%d'd0" % width
+
+
+def write_rtl(model, path):
+    plan = model["rtl"]
+    spec = model["spec"]
+    groups, words = plan["groups"], plan["words"]
+    L = [
+        "// regfile.sv - the card's register file: an AXI4-Lite slave (32-bit data) holding",
+        "// every register of spec/rwkvacc_hw.json %d.%d with the semantics of" % tuple(spec["spec_version"]),
+        "// cmodel/golden/card.c rw_card_reg_read / rw_card_reg_write / rw_card_irq:",
+        "// constants (ID, VERSION, CONFIG*) read their reset value; RO values come from the",
+        "// core (_i ports); RW registers are flops with the spec's reset value (_o ports);",
+        "// RW1C bits are set by core pulses (_set_i) and cleared by writing 1, a set in",
+        "// the same cycle as the clear wins; WO bits (CTRL.START, CTRL.ABORT) are",
+        "// one-cycle pulses (_o) of the bits written as 1 and read 0. Unused bits,",
+        "// unknown and unaligned offsets read 0 and ignore writes. WSTRB selects the",
+        "// bytes a write changes (RW), clears (RW1C) or pulses (WO).",
+        "//",
+        "// GENERATED by scripts/gen_hwspec.py from spec/rwkvacc_hw.json: do not edit",
+        "// (make generate; gen_hwspec.py --check finds drift). Ports and rules:",
+        "// docs/regmap.md, \"Register file RTL\".",
+        "//",
+        "// Timing: AW and W are accepted in either order (or together) and held; the",
+        "// write takes effect at the clock edge that raises bvalid_o (WO pulses are high",
+        "// in the first cycle of bvalid_o); the next AW and W are accepted from that edge",
+        "// on. A read samples the registers and core inputs at the edge that accepts AR",
+        "// (arready_o is low while rvalid_o waits); rvalid_o rises at that edge. One",
+        "// transaction per direction at a time; responses are always OKAY; AWPROT and",
+        "// ARPROT are not used.",
+        "// Not here: the sequencer behind the ports, clock-domain crossing, address",
+        "// decoding above AW bits (offsets are compared on all AW bits).",
+        "",
+        "module regfile #(",
+        "  parameter int unsigned AW = %d  // byte address bits (the map needs %d)" % (plan["aw"], plan["aw"]),
+        ") (",
+        "  input  logic          clk_i,",
+        "  input  logic          rst_ni,",
+        "",
+        "  // AXI4-Lite slave",
+        "  input  logic [AW-1:0] awaddr_i,",
+        "  input  logic          awvalid_i,",
+        "  output logic          awready_o,",
+        "  input  logic [31:0]   wdata_i,",
+        "  input  logic [3:0]    wstrb_i,",
+        "  input  logic          wvalid_i,",
+        "  output logic          wready_o,",
+        "  output logic [1:0]    bresp_o,",
+        "  output logic          bvalid_o,",
+        "  input  logic          bready_i,",
+        "  input  logic [AW-1:0] araddr_i,",
+        "  input  logic          arvalid_i,",
+        "  output logic          arready_o,",
+        "  output logic [31:0]   rdata_o,",
+        "  output logic [1:0]    rresp_o,",
+        "  output logic          rvalid_o,",
+        "  input  logic          rready_i,",
+        "",
+        "  // core side",
+    ]
+    pad = max([len(sv_decl(g["total"], 0)) for g in groups] + [6])
+    ports = []
+    for g in groups:
+        d = "input " if g["kind"] in ("in", "rw1c") else "output"
+        what = {"in": "", "rw": "", "rw1c": "set pulses of ", "wo": "one-cycle pulse: "}[g["kind"]]
+        arr = ", %d x %d bits" % (g["count"], g["ew"]) if g["array"] else ""
+        ports.append(("  %s logic %s %s" % (d, sv_decl(g["total"], pad), g["port"]),
+                      "// %s%s%s" % (what, " + ".join(g["regs"]), arr)))
+    if plan["irq"]:
+        ports.append(("  output logic %s irq_o" % sv_decl(1, pad), "// IRQ_EN & |IRQ_STATUS (rw_card_irq)"))
+    cw = max(len(p) for p, _ in ports) + 1
+    for i, (p, c) in enumerate(ports):
+        L.append("%s %s" % ((p + ("," if i + 1 < len(ports) else "")).ljust(cw), c))
+    L += [");", ""]
+
+    L += [
+        "  // ---- write channel: AW and W held until both are here ----",
+        "  logic          aw_full_q, aw_full_d;",
+        "  logic [AW-1:0] wr_addr_q, wr_addr_d;",
+        "  logic          w_full_q, w_full_d;",
+        "  logic [31:0]   wr_data_q, wr_data_d;",
+        "  logic [3:0]    wr_strb_q, wr_strb_d;",
+        "  logic          b_valid_q, b_valid_d;",
+        "  logic          wr_en;    // the held write takes effect at this clock edge",
+        "  logic [31:0]   wr_mask;  // WSTRB as a bit mask",
+        "",
+        "  assign awready_o = ~aw_full_q;",
+        "  assign wready_o  = ~w_full_q;",
+        "  assign bvalid_o  = b_valid_q;",
+        "  assign bresp_o   = 2'b00;  // OKAY: unknown offsets are ignored, not errors (card.c)",
+        "  // wait for the previous response to be taken: one write outstanding",
+        "  assign wr_en     = aw_full_q & w_full_q & ~b_valid_q;",
+        "  assign wr_mask   = {{8{wr_strb_q[3]}}, {8{wr_strb_q[2]}}, {8{wr_strb_q[1]}}, {8{wr_strb_q[0]}}};",
+        "",
+        "  always_comb begin",
+        "    aw_full_d = aw_full_q;",
+        "    wr_addr_d = wr_addr_q;",
+        "    w_full_d  = w_full_q;",
+        "    wr_data_d = wr_data_q;",
+        "    wr_strb_d = wr_strb_q;",
+        "    if (awvalid_i && !aw_full_q) begin",
+        "      aw_full_d = 1'b1;",
+        "      wr_addr_d = awaddr_i;",
+        "    end",
+        "    if (wvalid_i && !w_full_q) begin",
+        "      w_full_d  = 1'b1;",
+        "      wr_data_d = wdata_i;",
+        "      wr_strb_d = wstrb_i;",
+        "    end",
+        "    if (wr_en) begin",
+        "      aw_full_d = 1'b0;",
+        "      w_full_d  = 1'b0;",
+        "    end",
+        "    b_valid_d = wr_en | (b_valid_q & ~bready_i);",
+        "  end",
+        "",
+    ]
+    used = 0
+    for w in words:
+        for s in w["segs"]:
+            if s["kind"] in ("rw", "rw1c", "wo"):
+                used |= mask(s["lsb"], s["width"])
+    if used != 0xFFFFFFFF:
+        L += ["  // data bits no writable register has",
+              "  logic unused_wr;",
+              "  assign unused_wr = ^{wr_data_q, wr_mask};", ""]
+    L.append("  // one write select per writable register word (offset compared on all AW bits)")
+    for w in words:
+        if w["writable"]:
+            L.append("  logic we_%s;" % w["ident"])
+    for w in words:
+        if w["writable"]:
+            L.append("  assign we_%s = wr_en & (wr_addr_q == AW'(32'h%03x));  // %s"
+                     % (w["ident"], w["offset"], w["label"]))
+    L.append("")
+
+    L.append("  // ---- registers: next state ----")
+    for g in groups:
+        if g["kind"] == "in":
+            continue
+        L.append("  logic %s %s_q, %s_d;" % (sv_decl(g["total"], pad), g["name"], g["name"]))
+    L.append("")
+    for g in groups:
+        k, q, dn, T = g["kind"], g["name"] + "_q", g["name"] + "_d", g["total"]
+        if k == "in":
+            continue
+        L.append("  // %s (%s)" % (" + ".join(g["regs"]), k.upper()))
+        L.append("  always_comb begin")
+        if k == "rw":
+            L.append("    %s = %s;" % (dn, q))
+        elif k == "rw1c":
+            L.append("    %s = %s | %s;" % (dn, q, g["port"]))
+        else:
+            L.append("    %s = %s;" % (dn, sv_zero(T)))
+        for w in words:
+            for s in w["segs"]:
+                if s.get("group") is not g:
+                    continue
+                gs = sv_sel("%s", T, s["gbit"], s["width"])
+                ds = sv_sel("wr_data_q", 32, s["lsb"], s["width"])
+                ms = sv_sel("wr_mask", 32, s["lsb"], s["width"])
+                if k == "rw":
+                    rhs = "(%s & ~%s) | (%s & %s)" % (gs % q, ms, ds, ms)
+                elif k == "rw1c":
+                    rhs = "(%s & ~(%s & %s)) | %s" % (gs % q, ds, ms, gs % g["port"])
+                else:
+                    rhs = "%s & %s" % (ds, ms)
+                L.append("    if (we_%s) %s = %s;" % (w["ident"], gs % dn, rhs))
+        L += ["  end", ""]
+    for g in groups:
+        if g["kind"] in ("rw", "wo"):
+            L.append("  assign %s = %s_q;" % (g["port"], g["name"]))
+    if plan["irq"]:
+        en, st = plan["irq"]
+        L.append("  assign irq_o = %s_q & (|{%s});" % (en["name"], ", ".join(g["name"] + "_q" for g in st)))
+    L.append("")
+
+    L += [
+        "  // ---- read channel: the word at araddr_i, sampled when AR is accepted ----",
+        "  logic        r_valid_q, r_valid_d;",
+        "  logic [31:0] r_data_q, r_data_d;",
+        "  logic [31:0] rd_word;",
+        "",
+        "  assign arready_o = ~r_valid_q;",
+        "  assign rvalid_o  = r_valid_q;",
+        "  assign rdata_o   = r_data_q;",
+        "  assign rresp_o   = 2'b00;  // OKAY",
+        "",
+        "  always_comb begin",
+        "    case (araddr_i)",
+    ]
+    for w in words:
+        parts, pos = [], 32
+        for s in sorted(w["segs"], key=lambda s: s["lsb"], reverse=True):
+            top = s["lsb"] + s["width"]
+            if top < pos:
+                parts.append(sv_zero(pos - top))
+            g = s.get("group")
+            if s["kind"] == "const":
+                parts.append("%d'h%x" % (s["width"], s["value"]))
+            elif s["kind"] == "wo":
+                parts.append(sv_zero(s["width"]))
+            else:
+                name = g["port"] if s["kind"] == "in" else g["name"] + "_q"
+                parts.append(sv_sel(name, g["total"], s["gbit"], s["width"]))
+            pos = s["lsb"]
+        if pos > 0:
+            parts.append(sv_zero(pos))
+        expr = parts[0] if len(parts) == 1 else "{%s}" % ", ".join(parts)
+        L.append("      AW'(32'h%03x): rd_word = %s;  // %s" % (w["offset"], expr, w["label"]))
+    L += [
+        "      default: rd_word = 32'd0;  // unknown or unaligned offset",
+        "    endcase",
+        "  end",
+        "",
+        "  always_comb begin",
+        "    r_valid_d = r_valid_q & ~rready_i;",
+        "    r_data_d  = r_data_q;",
+        "    if (arvalid_i && !r_valid_q) begin",
+        "      r_valid_d = 1'b1;",
+        "      r_data_d  = rd_word;",
+        "    end",
+        "  end",
+        "",
+        "  // ---- flops ----",
+        "  always_ff @(posedge clk_i) begin",
+        "    if (!rst_ni) begin",
+        "      aw_full_q <= 1'b0;",
+        "      wr_addr_q <= '0;",
+        "      w_full_q  <= 1'b0;",
+        "      wr_data_q <= 32'd0;",
+        "      wr_strb_q <= 4'd0;",
+        "      b_valid_q <= 1'b0;",
+        "      r_valid_q <= 1'b0;",
+        "      r_data_q  <= 32'd0;",
+    ]
+    for g in groups:
+        if g["kind"] == "in":
+            continue
+        T = g["total"]
+        rv = "1'b%d" % g["reset"] if T == 1 else "%d'h%x" % (T, g["reset"])
+        L.append("      %s_q <= %s;" % (g["name"], rv))
+    L += [
+        "    end else begin",
+        "      aw_full_q <= aw_full_d;",
+        "      wr_addr_q <= wr_addr_d;",
+        "      w_full_q  <= w_full_d;",
+        "      wr_data_q <= wr_data_d;",
+        "      wr_strb_q <= wr_strb_d;",
+        "      b_valid_q <= b_valid_d;",
+        "      r_valid_q <= r_valid_d;",
+        "      r_data_q  <= r_data_d;",
+    ]
+    for g in groups:
+        if g["kind"] != "in":
+            L.append("      %s_q <= %s_d;" % (g["name"], g["name"]))
+    L += ["    end", "  end", "endmodule"]
     with open(path, "w", newline="\n") as fh:
         fh.write("\n".join(L) + "\n")
 
 
 # ---- driver ----
 
-OUTPUTS = [HEADER, SVH, DOC]
+OUTPUTS = [HEADER, SVH, DOC, RTL]
 
 
 def generate(root, spec_path):
@@ -493,7 +936,8 @@ def generate(root, spec_path):
     except (OSError, ValueError) as e:
         raise SpecError("cannot read %s: %s" % (spec_path, e))
     model = validate(spec)
-    for rel, writer in ((HEADER, write_header), (SVH, write_svh), (DOC, write_doc)):
+    model["rtl"] = rtl_plan(model)
+    for rel, writer in ((HEADER, write_header), (SVH, write_svh), (DOC, write_doc), (RTL, write_rtl)):
         os.makedirs(os.path.join(root, os.path.dirname(rel)), exist_ok=True)
         writer(model, os.path.join(root, rel))
 

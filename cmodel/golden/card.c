@@ -198,7 +198,7 @@ static uint32_t op_embed(rw_card *c, const insn *d)
     n_embd = rd32(c, ra + 4);
     qo = rd32(c, ra + 8);
     eo = rd32(c, ra + 12);
-    if (n > VW || n_embd != n)
+    if (n > VW || n_embd != n || (n & 1u)) /* even: the row is whole 32-bit words */
         return RWKVACC_HW_ERR_VREG;
     if (!span(c, RWKVACC_HW_REGION_IMAGE, qo, (uint64_t)n_vocab * n_embd * 2u, &qa) ||
         !span(c, RWKVACC_HW_REGION_IMAGE, eo, (uint64_t)n_vocab * 2u, &ea))

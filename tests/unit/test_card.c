@@ -931,6 +931,10 @@ static void test_errors(rw_card *c)
     w32(c, IMG_BASE + EMB_REC, EMB_VOCAB);
     err_case(c, "card-err-embed-len",
              I(.op = RWKVACC_HW_OP_EMBED, .dst = DST, .off = EMB_REC, .len = EMB_N - 1), VR);
+    w32(c, IMG_BASE + EMB_REC + 4, EMB_N - 1); /* a record for rows of 47: odd, refused */
+    err_case(c, "card-err-embed-odd",
+             I(.op = RWKVACC_HW_OP_EMBED, .dst = DST, .off = EMB_REC, .len = EMB_N - 1), VR);
+    w32(c, IMG_BASE + EMB_REC + 4, EMB_N);
     /* PROGRAM: no END; program outside IMAGE; IMAGE disabled */
     p = pre();
     expect_error(c, "card-err-program-no-end", &p, RWKVACC_HW_ERR_PROGRAM, 3, 8);
