@@ -10,7 +10,7 @@ export SHARED
 
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter
-INC     := -Iinclude -Icmodel -Idriver
+INC     := -Iinclude -Icmodel -Idriver -Isim
 # x86-64-v2 (SSE4.2, any x86-64 CPU since about 2009) lets the integer loops vectorize.
 ARCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-march=x86-64-v2)
 CFLAGS  ?= -O3 -g $(ARCH_FLAGS)
@@ -28,7 +28,7 @@ OBJ      = $(patsubst %.c,build/obj/%.o,$(1))
 SOBJ     = $(patsubst %.c,build/asan/obj/%.o,$(1))
 
 .SECONDARY:
-.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean lint
+.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean lint sim
 all: build/rwkvacc
 
 build/obj/%.o: %.c
@@ -72,6 +72,7 @@ deps:
 # A unit testbench sim/tb/tb_UNIT.cpp is a Verilator C++ harness whose top module
 # is UNIT; it links the golden model (build/librwkvacc.a) and prints ok/FAIL lines.
 VERILATOR ?= verilator
+VERILATOR_ROOT ?= $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_PKG   := rtl/rw_num_pkg.sv
 RTL_SRCS  := $(RTL_PKG) $(filter-out $(RTL_PKG),$(sort $(wildcard rtl/*.sv)))
 RTL_DEPS  := $(RTL_SRCS) $(wildcard rtl/include/*.svh rtl/tables/*.mem) rtl/lint_waivers.vlt
@@ -90,6 +91,24 @@ build/rtl/tb_%: sim/tb/tb_%.cpp $(wildcard sim/tb/*.h) $(RTL_DEPS) build/librwkv
 	    -CFLAGS '$(TB_CFLAGS)' -LDFLAGS '$(abspath build/librwkvacc.a) -lm' \
 	    rtl/$*.sv $(abspath $<) > build/rtl/obj_$*/build.log 2>&1 || \
 	    { tail -n 30 build/rtl/obj_$*/build.log; exit 1; }
+
+# The virtual card (docs/rtl.md): the Verilated top with an AXI memory model, as a
+# shared library the `sim` backend loads at run time (driver/hal_sim.c).
+SIM_LIB := build/sim/librwkvacc_sim.so
+SIM_CFLAGS := -std=c++17 -O2 -fPIC -I$(abspath include) -I$(abspath sim)
+$(SIM_LIB): sim/card_sim.cpp sim/card_sim.h sim/tb/axi_mem.h $(RTL_DEPS)
+	@mkdir -p build/sim/obj
+	$(VERILATOR) $(VFLAGS) --cc --build -j 2 -O3 --x-assign fast --x-initial fast --trace-fst \
+	    --top-module rwkvacc_top --Mdir build/sim/obj -CFLAGS '$(SIM_CFLAGS)' \
+	    rtl/rwkvacc_top.sv > build/sim/build.log 2>&1 || { tail -n 30 build/sim/build.log; exit 1; }
+	$(MAKE) -s -C build/sim/obj -f Vrwkvacc_top.mk verilated.o verilated_fst_c.o \
+	    verilated_threads.o >> build/sim/build.log 2>&1
+	$(CXX) $(SIM_CFLAGS) -Ibuild/sim/obj -I$(VERILATOR_ROOT)/include \
+	    -I$(VERILATOR_ROOT)/include/vltstd -c sim/card_sim.cpp -o build/sim/card_sim.o
+	$(CXX) -shared -o $@ build/sim/card_sim.o build/sim/obj/Vrwkvacc_top__ALL.a \
+	    $(addprefix build/sim/obj/,verilated.o verilated_fst_c.o verilated_threads.o) -lz -pthread
+
+sim: $(SIM_LIB)
 
 # Verilator's full lint on every module as its own top; waivers: rtl/lint_waivers.vlt.
 lint:

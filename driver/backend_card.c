@@ -93,7 +93,8 @@ static void program_regions(card *c, const rw_image *img)
     reg_w(c, RWKVACC_HW_REG_PROG_LEN, img->prog_len);
 }
 
-static rwkvacc_status load(card *c, const rw_qmodel *q, rwkvacc_error *err)
+static rwkvacc_status load(card *c, const rw_qmodel *q, const rwkvacc_ctx_options *opt,
+                           rwkvacc_error *err)
 {
     rw_image img, hdr;
     rwkvacc_status s = rw_compile(q, &img, err);
@@ -105,7 +106,7 @@ static rwkvacc_status load(card *c, const rw_qmodel *q, rwkvacc_error *err)
     c->io_addr = align_up(img.len, 4096);
     c->slots_addr = align_up(c->io_addr + c->io_bytes, 4096);
     c->slot_stride = align_up(c->state_bytes, 4096);
-    s = c->hal->open(c->slots_addr + c->n_slots * c->slot_stride, &c->dev, err);
+    s = c->hal->open(c->slots_addr + c->n_slots * c->slot_stride, opt, &c->dev, err);
     if (!s) {
         cfg0 = c->hal->reg_read(c->dev, RWKVACC_HW_REG_CONFIG0);
         cfg1 = c->hal->reg_read(c->dev, RWKVACC_HW_REG_CONFIG1);
@@ -147,7 +148,9 @@ rwkvacc_status rw_card_dev_open(const rw_hal *hal, const rwkvacc_model *m,
                     hal->name, c->n_slots);
     if (!s) {
         c->n_vocab = q->info.n_vocab;
-        s = load(c, q, err);
+        rwkvacc_ctx_options none;
+        memset(&none, 0, sizeof none);
+        s = load(c, q, opt ? opt : &none, err);
     }
     if (s) {
         rw_card_dev_close(c);

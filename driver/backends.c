@@ -8,11 +8,13 @@
 extern const rw_backend rw_backend_ref;
 extern const rw_backend rw_backend_golden;
 extern const rw_backend rw_backend_isa;
+extern const rw_backend rw_backend_sim;
 
 static const rw_backend *const backends[] = {
     &rw_backend_ref,
     &rw_backend_golden,
     &rw_backend_isa,
+    &rw_backend_sim,
 };
 
 const rw_backend *rw_backend_at(size_t index)

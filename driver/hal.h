@@ -12,8 +12,10 @@
 typedef struct rw_hal {
     const char *name;    /* the backend name users pass to --backend */
     const char *summary;
-    /* A device with at least mem_bytes of device memory from address 0. */
-    rwkvacc_status (*open)(uint64_t mem_bytes, void **dev, rwkvacc_error *err);
+    /* A device with at least mem_bytes of device memory from address 0; opt (never
+     * NULL) carries what a port may use (a simulated card's trace and memory). */
+    rwkvacc_status (*open)(uint64_t mem_bytes, const rwkvacc_ctx_options *opt, void **dev,
+                           rwkvacc_error *err);
     void (*close)(void *dev);
     uint32_t (*reg_read)(void *dev, uint32_t offset);
     void (*reg_write)(void *dev, uint32_t offset, uint32_t value);

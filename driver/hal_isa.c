@@ -10,7 +10,8 @@
 
 #include <string.h>
 
-static rwkvacc_status isa_hal_open(uint64_t mem_bytes, void **dev, rwkvacc_error *err)
+static rwkvacc_status isa_hal_open(uint64_t mem_bytes, const rwkvacc_ctx_options *opt,
+                                   void **dev, rwkvacc_error *err)
 {
     rw_card *c = rw_card_new(mem_bytes);
     if (!c)

@@ -96,6 +96,10 @@ typedef struct rwkvacc_ctx_options {
     uint32_t weight_bits; /* 0: as the model file is; 8 or 4: quantize a float model on the fly */
     uint32_t group;       /* INT4 group size (default 64) */
     uint32_t max_streams; /* streams a device holds at once; 0 = 8 (card backends) */
+    /* simulated cards (backend sim) */
+    const char *trace;            /* write an FST waveform of the card here; NULL: none */
+    uint32_t mem_latency;         /* memory latency in cycles; 0 = 100 */
+    uint32_t mem_bytes_per_cycle; /* memory bandwidth; 0 = BUS_BYTES */
 } rwkvacc_ctx_options;
 
 /* Backends are listed by name; index runs from 0 while the result is non-NULL. */

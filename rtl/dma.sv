@@ -121,7 +121,10 @@ module dma #(
     .MAX_BURSTS (MAX_BURSTS),
     .BURST_BEATS(BURST_BEATS),
     .RING_BEATS (RING_BEATS),
-    .ID_W       (ID_W)
+    .ID_W       (ID_W),
+    // A request has at least one burst: as many queued requests per stream as
+    // bursts in flight, so small requests are limited by MAX_BURSTS, not by this.
+    .RQ_DEPTH   (1 << $clog2(MAX_BURSTS))
   ) u_rd (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),

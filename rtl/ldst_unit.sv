@@ -267,5 +267,5 @@ module ldst_unit #(
 
   // unused: VREG_WORDS and N_VREG size the addresses the sequencer checks
   logic unused;
-  assign unused = ^{VREG_WORDS, N_VREG};
+  assign unused = ^{VREG_WORDS, N_VREG, eaddr_i[0]};
 endmodule

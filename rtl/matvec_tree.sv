@@ -8,9 +8,9 @@
 // U = SEG_BYTES: the units are the NSEG segments, the whole beat is one chunk.
 // U < SEG_BYTES (rows shorter than a segment, or INT4 groups below 2 x
 // SEG_BYTES weights): the beat holds BUS_BYTES / U units, taken NSEG per cycle
-// as chunks c = 0 .. SEG_BYTES / U - 1; unit u of chunk c (bytes (NSEG c + u) U
-// .. + U - 1) is moved to the start of segment u, the rest of the segment zero,
-// so the same per-segment tree sums every chunk.
+// as chunks c = 0 .. SEG_BYTES / U - 1; unit u of chunk c is bytes (NSEG c + u) U
+// .. + U - 1, a node at level log2(U) of its segment's tree, which the output
+// selects. (The registered lanes are held for the chunks of a beat.)
 // Sums are exact: |lane| <= 2^22, so SEG_BYTES lanes fit 24 + log2(SEG_BYTES) bits.
 // Not here: which units end a group or a row, the scales (matvec_rowacc).
 module matvec_tree #(
@@ -33,41 +33,42 @@ module matvec_tree #(
   output logic [NSEG*USW-1:0]     us_o,     // unit u at [u*USW +: USW]
   output logic [SBW-1:0]          sb_o
 );
-  logic [BUS_BYTES*24-1:0] rl;   // remapped lanes
+  // One balanced tree per segment, as a heap: node n = node 2n + node 2n+1,
+  // leaves (lanes) at SEG_BYTES .., level k (sums of 2^k lanes) at SEG_BYTES >> k ..
+  logic [NSEG*2*SEG_BYTES*USW-1:0] t;
+  for (genvar s = 0; s < NSEG; s++) begin : g_seg
+    logic [2*SEG_BYTES*USW-1:0] h;
+    always_comb begin
+      h[USW-1:0] = '0;
+      for (int i = 0; i < SEG_BYTES; i++) begin
+        h[(SEG_BYTES + i)*USW +: USW] = {{(USW-24){lanes_i[(s*SEG_BYTES + i)*24 + 23]}},
+                                         lanes_i[(s*SEG_BYTES + i)*24 +: 24]};
+      end
+      for (int n = SEG_BYTES - 1; n >= 1; n--) begin
+        h[n*USW +: USW] = h[2*n*USW +: USW] + h[(2*n + 1)*USW +: USW];
+      end
+    end
+    assign t[s*2*SEG_BYTES*USW +: 2*SEG_BYTES*USW] = h;
+  end
 
-  // Remap: lane (u, i) of the chunk's units, see above.
+  // Unit u of the chunk: the root of segment u, or for U = 2^k < SEG_BYTES
+  // the level-k node of byte offset (NSEG c + u) 2^k.
+  logic [NSEG*USW-1:0] us_d, us_q;
   always_comb begin
-    rl = (32'(lgu_i) == LGS) ? lanes_i : '0;
-    for (int k = 0; k < LGS; k++) begin
-      if (32'(lgu_i) == k) begin
-        for (int u = 0; u < NSEG; u++) begin
-          for (int i = 0; i < (1 << k); i++) begin
-            for (int c = 0; c < (SEG_BYTES >> k); c++) begin
-              if (32'(chunk_i) == c) begin
-                rl[(u*SEG_BYTES + i)*24 +: 24] = lanes_i[(((NSEG*c + u) << k) + i)*24 +: 24];
-              end
+    for (int u = 0; u < NSEG; u++) begin
+      us_d[u*USW +: USW] = t[(u*2*SEG_BYTES + 1)*USW +: USW];
+      for (int k = 0; k < LGS; k++) begin
+        if (32'(lgu_i) == k) begin
+          for (int c = 0; c < (SEG_BYTES >> k); c++) begin
+            if (32'(chunk_i) == c) begin
+              us_d[u*USW +: USW] =
+                  t[((((NSEG*c + u) << k) / SEG_BYTES) * 2*SEG_BYTES +
+                     (SEG_BYTES >> k) + ((((NSEG*c + u) << k) % SEG_BYTES) >> k))*USW +: USW];
             end
           end
         end
       end
     end
-  end
-
-  logic [NSEG*USW-1:0] us_d, us_q;
-  for (genvar u = 0; u < NSEG; u++) begin : g_unit
-    // balanced tree as a heap: node n = node 2n + node 2n+1, leaves SEG_BYTES..
-    logic [2*SEG_BYTES*USW-1:0] t;
-    always_comb begin
-      t[USW-1:0] = '0;
-      for (int i = 0; i < SEG_BYTES; i++) begin
-        t[(SEG_BYTES + i)*USW +: USW] = {{(USW-24){rl[(u*SEG_BYTES + i)*24 + 23]}},
-                                         rl[(u*SEG_BYTES + i)*24 +: 24]};
-      end
-      for (int n = SEG_BYTES - 1; n >= 1; n--) begin
-        t[n*USW +: USW] = t[2*n*USW +: USW] + t[(2*n + 1)*USW +: USW];
-      end
-    end
-    assign us_d[u*USW +: USW] = t[USW +: USW];
   end
 
   logic           vld_q;

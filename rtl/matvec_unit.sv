@@ -525,6 +525,12 @@ module matvec_unit #(
     unused_o1_hi = r[63:32];
   end
 
+  // the beat being filled with this cycle's word at position pk_i_q
+  logic [BB*8-1:0] pk_next;
+  for (genvar w = 0; w < WPB; w++) begin : g_pk
+    assign pk_next[w*32 +: 32] = (pk_i_q == PKW'(w)) ? o2_w_q : pk_q[w*32 +: 32];
+  end
+
   assign pk_complete = (pk_i_q == PKW'(WPB - 1)) || (o2_r_q == cfg_rows - RCW'(1));
   assign ob_take     = ob_vld_q && mwr_rdy_i;
   assign oadv        = !(o2_vld_q && cfg_sub && pk_complete && ob_vld_q && !mwr_rdy_i);
@@ -680,11 +686,11 @@ module matvec_unit #(
     end else begin
       if (take_word) begin
         if (pk_complete) begin
-          ob_q   <= pk_q | ({{(BB*8-32){1'b0}}, o2_w_q} << (32'(pk_i_q) * 32));
+          ob_q   <= pk_next;
           pk_q   <= '0;
           pk_i_q <= '0;
         end else begin
-          pk_q   <= pk_q | ({{(BB*8-32){1'b0}}, o2_w_q} << (32'(pk_i_q) * 32));
+          pk_q   <= pk_next;
           pk_i_q <= pk_i_q + PKW'(1);
         end
       end

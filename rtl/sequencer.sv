@@ -38,6 +38,7 @@ module sequencer #(
   output logic [63:0]            rd_weight_bytes_o,
   // the decoded instruction, held while a unit runs
   output logic [N_UNITS-1:0]     unit_start_o,
+  output logic [3:0]             unit_o,      // the unit that runs (or last ran) an instruction
   output logic [7:0]             op_o,
   output logic [7:0]             sub_o,
   output logic [4:0]             dst_o,
@@ -561,6 +562,7 @@ module sequencer #(
   logic unused_beat;  // instructions and records fill the first 32 bytes of a beat
   assign unused_beat = ^mrd_data_i[BUS_BYTES*8-1:256];
 
+  assign unit_o = unit_q;
   assign busy_o = busy_q;
   assign done_o = done_q;
   assign error_o = error_q;

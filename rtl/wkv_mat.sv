@@ -402,9 +402,9 @@ module wkv_mat #(
 
   // The check stream: word p of a head (p = 0 its exponent) must be in the
   // domain; the heads follow each other without gaps.
+  logic [SWW-1:0] pos;    // (the check's loop variables)
+  logic [31:0]    word;
   always_comb begin
-    logic [SWW-1:0] pos;
-    logic [31:0]    word;
     word      = '0;
     ck_left_d = ck_left_q;
     ck_pos_d  = ck_pos_q;
@@ -456,13 +456,17 @@ module wkv_mat #(
   logic [PW-1:0]   pk_cnt;
   logic [L*32-1:0] pk_data;
 
+  // The request keeps its own address: a small head's pass D can end (its
+  // words all in the packer) before the grant, and the next head starts.
+  logic [63:0]     wq_addr_q, wq_addr_d;
   assign mwr_req_o   = (wq_q == WReq);
-  assign mwr_addr_o  = haddr_q;
+  assign mwr_addr_o  = wq_addr_q;
   assign mwr_bytes_o = hb_q;
 
   always_comb begin
-    wq_d   = wq_q;
-    wout_d = wout_q;
+    wq_d      = wq_q;
+    wq_addr_d = wq_kick ? haddr_q : wq_addr_q;
+    wout_d    = wout_q;
     if (mwr_req_o && mwr_gnt_i) wout_d = wout_d + (IW+2)'(1);
     if (mwr_done_i) wout_d = wout_d - (IW+2)'(1);
     unique case (wq_q)
@@ -512,10 +516,10 @@ module wkv_mat #(
   logic [HSW-1:0]       a1_b_q, a2_b_q, a3_b_q;
   logic                 a1_rl_q, a2_rl_q, a3_rl_q;
   logic [RAW-1:0]       a1_ad_q, a2_ad_q, a3_ad_q;
-  logic [L-1:0][31:0]   a1_s_q, a1_w_q, a1_w_d, a3_d_q, a3_d_d;
-  logic [L-1:0][15:0]   a1_q_q, a1_q_d;
-  logic [L-1:0][63:0]   a2_m1_q, a2_m1_d;
-  logic [L-1:0][47:0]   a2_m2_q, a2_m2_d, a3_m2_q;
+  logic [L*32-1:0]   a1_s_q, a1_w_q, a1_w_d, a3_d_q, a3_d_d;
+  logic [L*16-1:0]   a1_q_q, a1_q_d;
+  logic [L*64-1:0]   a2_m1_q, a2_m1_d;
+  logic [L*48-1:0]   a2_m2_q, a2_m2_d, a3_m2_q;
   logic signed [51:0]   a3_sum_q, a3_sum_d;
   logic [BW-1:0]        acnt_q, acnt_d;      // row beats taken
   logic [RAW-1:0]       aad_q, aad_d;        // RAM address of the next row beat
@@ -539,15 +543,15 @@ module wkv_mat #(
   always_comb begin
     for (int l = 0; l < L; l++) begin
       // 7: w and kk_q of column j = b L + l; 5: w and r_q of row i
-      a1_w_d[l]  = sub7 ? bufw_q[CBW'((int'(up_beat) << LB) + l)] : bufw_q[CBW'(up_row)];
-      a1_q_d[l]  = sub7 ? bufq_q[CBW'((int'(up_beat) << LB) + l)] : bufq_q[CBW'(up_row)];
-      a2_m1_d[l] = 64'($signed(a1_s_q[l])) * $signed({32'd0, a1_w_q[l]});
-      a2_m2_d[l] = 48'($signed(a1_s_q[l])) * 48'($signed(a1_q_q[l]));
-      a3_d_d[l]  = sh32($signed(a2_m1_q[l]), -32'sd32);   // RNE(S w / 2^32)
+      a1_w_d[32*l +: 32]  = sub7 ? bufw_q[CBW'((32'(up_beat) << LB) + l)] : bufw_q[CBW'(up_row)];
+      a1_q_d[16*l +: 16]  = sub7 ? bufq_q[CBW'((32'(up_beat) << LB) + l)] : bufq_q[CBW'(up_row)];
+      a2_m1_d[64*l +: 64] = 64'($signed(a1_s_q[32*l +: 32])) * $signed({32'd0, a1_w_q[32*l +: 32]});
+      a2_m2_d[48*l +: 48] = 48'($signed(a1_s_q[32*l +: 32])) * 48'($signed(a1_q_q[16*l +: 16]));
+      a3_d_d[32*l +: 32]  = sh32($signed(a2_m1_q[64*l +: 64]), -32'sd32);   // RNE(S w / 2^32)
     end
     a3_sum_d = '0;
     for (int l = 0; l < L; l++) begin
-      a3_sum_d = a3_sum_d + 52'($signed(a2_m2_q[l]));
+      a3_sum_d = a3_sum_d + 52'($signed(a2_m2_q[48*l +: 48]));
     end
   end
 
@@ -566,13 +570,13 @@ module wkv_mat #(
   logic [RAW-1:0]      p1_ad_q, p2_ad_q, p3_ad_q, p4_ad_q, p5_ad_q, p6_ad_q;
   logic [PW-1:0]       p1_c_q, p2_c_q, p3_c_q, p4_c_q, p5_c_q, p6_c_q, p7_c_q;
   logic signed [31:0]  p1_sa_q, p1_rc_q, p1_sa_d;
-  logic [L-1:0][31:0]  p1_ca_q, p1_cb_q, p1_ca_d, p1_cb_d;
-  logic [L-1:0][15:0]  p1_cr_q, p1_cr_d, p2_cr_q, p3_cr_q, p4_cr_q, p5_cr_q, p6_cr_q, p7_cr_q;
-  logic [L-1:0][31:0]  p2_d_q, p3_d_q, p4_d_q;
-  logic [L-1:0][63:0]  p2_pa_q, p2_pb_q, p2_pa_d, p2_pb_d;
-  logic [L-1:0][31:0]  p3_t1_q, p3_t2_q, p3_t1_d, p3_t2_d, p4_t2_q, p5_t2_q;
-  logic [L-1:0][63:0]  p4_v2_q, p4_v2_d, p6_v3_q, p6_v3_d;
-  logic [L-1:0][31:0]  p5_x_q, p5_x_d, p6_x_q, p7_s_q, p7_s_d;
+  logic [L*32-1:0]  p1_ca_q, p1_cb_q, p1_ca_d, p1_cb_d;
+  logic [L*16-1:0]  p1_cr_q, p1_cr_d, p2_cr_q, p3_cr_q, p4_cr_q, p5_cr_q, p6_cr_q, p7_cr_q;
+  logic [L*32-1:0]  p2_d_q, p3_d_q, p4_d_q;
+  logic [L*64-1:0]  p2_pa_q, p2_pb_q, p2_pa_d, p2_pb_d;
+  logic [L*32-1:0]  p3_t1_q, p3_t2_q, p3_t1_d, p3_t2_d, p4_t2_q, p5_t2_q;
+  logic [L*64-1:0]  p4_v2_q, p4_v2_d, p6_v3_q, p6_v3_d;
+  logic [L*32-1:0]  p5_x_q, p5_x_d, p6_x_q, p7_s_q, p7_s_d;
   logic signed [51:0]  p8_sum_q, p8_sum_d, p8_row;
   logic [PW-1:0]       p_cnt;
   logic [HSW:0]        p_rem;
@@ -593,44 +597,44 @@ module wkv_mat #(
     p_rem = {1'b0, hs} - ({1'b0, pb_q} << LB);
     p_cnt = (p_rem >= (HSW+1)'(L)) ? PW'(L) : PW'(p_rem);
     // P0: sa of the row normalized and negated (wkv7.c: S (-kk))
-    p1_sa_d = sh32(-64'(acc_q[CBW'(pi_q)]), k_sa_q);
+    p1_sa_d = sh32(-(64'(acc_q[CBW'(pi_q)])), k_sa_q);
     for (int l = 0; l < L; l++) begin
       if (PW'(l) < p_cnt) begin
-        p1_ca_d[l] = bufa_q[CBW'((int'(pb_q) << LB) + l)];
-        p1_cb_d[l] = bufb_q[CBW'((int'(pb_q) << LB) + l)];
-        p1_cr_d[l] = bufr_q[CBW'((int'(pb_q) << LB) + l)];
+        p1_ca_d[32*l +: 32] = bufa_q[CBW'((32'(pb_q) << LB) + l)];
+        p1_cb_d[32*l +: 32] = bufb_q[CBW'((32'(pb_q) << LB) + l)];
+        p1_cr_d[16*l +: 16] = bufr_q[CBW'((32'(pb_q) << LB) + l)];
       end else begin
-        p1_ca_d[l] = 32'd0;
-        p1_cb_d[l] = 32'd0;
-        p1_cr_d[l] = 16'd0;
+        p1_ca_d[32*l +: 32] = 32'd0;
+        p1_cb_d[32*l +: 32] = 32'd0;
+        p1_cr_d[16*l +: 16] = 16'd0;
       end
     end
     p4_or = '0;
     p6_or = '0;
     for (int l = 0; l < L; l++) begin
       // P1: T1 = sa[i] ka[j] (7); T2 = v[i] k[j] (7) / P = k[i] v[j] (5)
-      p2_pa_d[l] = 64'(p1_sa_q) * 64'($signed(p1_ca_q[l]));
-      p2_pb_d[l] = 64'(p1_rc_q) * 64'($signed(p1_cb_q[l]));
+      p2_pa_d[64*l +: 64] = 64'(p1_sa_q) * 64'($signed(p1_ca_q[32*l +: 32]));
+      p2_pb_d[64*l +: 64] = 64'(p1_rc_q) * 64'($signed(p1_cb_q[32*l +: 32]));
       // P2: the outer products normalized
-      p3_t1_d[l] = sh32($signed(p2_pa_q[l]), k1_q);
-      p3_t2_d[l] = sh32($signed(p2_pb_q[l]), k3_q);
+      p3_t1_d[32*l +: 32] = sh32($signed(p2_pa_q[64*l +: 64]), k1_q);
+      p3_t2_d[32*l +: 32] = sh32($signed(p2_pb_q[64*l +: 64]), k3_q);
       // P3: D + T1 aligned (7)
-      p4_v2_d[l] = rw_num_pkg::shift64(64'($signed(p3_d_q[l])), sd_q) +
-                   rw_num_pkg::shift64(64'($signed(p3_t1_q[l])), st1_q);
+      p4_v2_d[64*l +: 64] = rw_num_pkg::shift64(64'($signed(p3_d_q[32*l +: 32])), sd_q) +
+                   rw_num_pkg::shift64(64'($signed(p3_t1_q[32*l +: 32])), st1_q);
       // P4: X = D2 = normalize(D + T1) in pass C of 7, else the RAM word
-      p5_x_d[l] = (in_c && sub7) ? sh32($signed(p4_v2_q[l]), k2_q) : p4_d_q[l];
+      p5_x_d[32*l +: 32] = (in_c && sub7) ? sh32($signed(p4_v2_q[64*l +: 64]), k2_q) : p4_d_q[32*l +: 32];
       // P5: X + T2 aligned
-      p6_v3_d[l] = rw_num_pkg::shift64(64'($signed(p5_x_q[l])), sx_q) +
-                   rw_num_pkg::shift64(64'($signed(p5_t2_q[l])), st2_q);
+      p6_v3_d[64*l +: 64] = rw_num_pkg::shift64(64'($signed(p5_x_q[32*l +: 32])), sx_q) +
+                   rw_num_pkg::shift64(64'($signed(p5_t2_q[32*l +: 32])), st2_q);
       // P6: S' = normalize(X + T2)
-      p7_s_d[l] = sh32($signed(p6_v3_q[l]), k4_q);
-      p4_or = p4_or | rw_num_pkg::mag64(p4_v2_q[l]);
-      p6_or = p6_or | rw_num_pkg::mag64(p6_v3_q[l]);
+      p7_s_d[32*l +: 32] = sh32($signed(p6_v3_q[64*l +: 64]), k4_q);
+      p4_or = p4_or | rw_num_pkg::mag64(p4_v2_q[64*l +: 64]);
+      p6_or = p6_or | rw_num_pkg::mag64(p6_v3_q[64*l +: 64]);
     end
     // P7: out[i] = sum_j S'[i][j] r_q[j] (7), this beat's part
     p8_sum_d = '0;
     for (int l = 0; l < L; l++) begin
-      p8_sum_d = p8_sum_d + 52'(48'($signed(p7_s_q[l])) * 48'($signed(p7_cr_q[l])));
+      p8_sum_d = p8_sum_d + 52'(48'($signed(p7_s_q[32*l +: 32])) * 48'($signed(p7_cr_q[16*l +: 16])));
     end
   end
 
@@ -724,12 +728,12 @@ module wkv_mat #(
     vk5_d    = vk5_q;
     veo_d    = veo_q;
     mg_hd_we = 1'b0;
-    // reductions
-    if (vf_q == V1 && f3_v_q) vor_d = vor_q | rw_num_pkg::mag64(f2_pru_q);
-    if (vf_q == V2 && f5_v_q) vor_d = vor_q | rw_num_pkg::mag64(f4_ptk_q);
+    // reductions (stage k's registers are valid with fk_v_q)
+    if (vf_q == V1 && f2_v_q) vor_d = vor_q | rw_num_pkg::mag64(f2_pru_q);
+    if (vf_q == V2 && f4_v_q) vor_d = vor_q | rw_num_pkg::mag64(f4_ptk_q);
     if (vf_q == V3 && f5_v_q) vsum_d = vsum_q + 64'(f5_t2_q);
-    if (vf_q == V4 && f2_v_q) vor_d = vor_q | rw_num_pkg::mag64(64'(f1_acc_q));
-    if (vf_q == V5 && f5_v_q) vor_d = vor_q | rw_num_pkg::mag64(f4_x_q);
+    if (vf_q == V4 && f1_v_q) vor_d = vor_q | rw_num_pkg::mag64(64'(f1_acc_q));
+    if (vf_q == V5 && f4_v_q) vor_d = vor_q | rw_num_pkg::mag64(f4_x_q);
     unique case (vf_q)
       VIdle: begin
         vj_d    = '0;
@@ -1123,6 +1127,7 @@ module wkv_mat #(
     iss_q      <= iss_d;
     iend_q     <= iend_d;
     rq_addr_q  <= rq_addr_d;
+    wq_addr_q  <= wq_addr_d;
     rq_left_q  <= rq_left_d;
     ck_pos_q   <= ck_pos_d;
     ck_bad_q   <= ck_bad_d;
@@ -1277,8 +1282,8 @@ module wkv_mat #(
         end
       end else begin
         for (int l = 0; l < L; l++) begin
-          acc_q[CBW'((int'(a3_b_q) << LB) + l)] <= acc_q[CBW'((int'(a3_b_q) << LB) + l)] +
-                                                   52'($signed(a3_m2_q[l]));
+          acc_q[CBW'((32'(a3_b_q) << LB) + l)] <= acc_q[CBW'((32'(a3_b_q) << LB) + l)] +
+                                                   52'($signed(a3_m2_q[48*l +: 48]));
         end
       end
     end

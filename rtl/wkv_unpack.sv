@@ -42,7 +42,7 @@ module wkv_unpack #(
   localparam int unsigned CW  = $clog2(CAP + 1);
   localparam int unsigned LB  = $clog2(L);
 
-  logic [CAP-1:0][31:0] buf_q, buf_d;
+  logic [CAP*32-1:0]    buf_q, buf_d;   // word p in bits 32p +: 32
   logic [CW-1:0]        cnt_q, cnt_d;
   logic [SWW-1:0]       left_q, left_d;
   logic                 at_e_q, at_e_d;
@@ -63,7 +63,7 @@ module wkv_unpack #(
     out_vld_o = (cnt_q >= need);
     out_e_o   = at_e_q;
     for (int l = 0; l < L; l++) begin
-      out_data_o[32*l +: 32] = (CW'(l) < need) ? buf_q[l] : 32'd0;
+      out_data_o[32*l +: 32] = (CW'(l) < need) ? buf_q[32*l +: 32] : 32'd0;
     end
     out_row_o  = row_q;
     out_beat_o = beat_q;
@@ -82,14 +82,15 @@ module wkv_unpack #(
     nacc    = (left_q >= SWW'(W)) ? CW'(W) : CW'(left_q);
 
     for (int p = 0; p < CAP; p++) begin
-      buf_d[p] = 32'd0;
+      buf_d[32*p +: 32] = 32'd0;
       if (CW'(p) < c_after) begin
-        for (int t = 0; t <= L; t++) begin
-          if (CW'(t) == taken && p + t < CAP) buf_d[p] = buf_q[p + t];
+        // (the bound keeps p + t inside the buffer)
+        for (int t = 0; t < ((CAP - p < L + 1) ? CAP - p : L + 1); t++) begin
+          if (CW'(t) == taken) buf_d[32*p +: 32] = buf_q[32*(p + t) +: 32];
         end
       end else if (accept) begin
         for (int q = 0; q < W; q++) begin
-          if (32'(c_after) + q == p && CW'(q) < nacc) buf_d[p] = data_i[32*q +: 32];
+          if (32'(c_after) + q == p && CW'(q) < nacc) buf_d[32*p +: 32] = data_i[32*q +: 32];
         end
       end
     end

@@ -13,7 +13,7 @@ This script validates it and writes:
   docs/regmap.md              the tables for people
   rtl/regfile.sv              the register file: an AXI4-Lite slave with every
                               register, its ports derived from the spec (rules
-                              at write_rtl; port table in docs/regmap.md)
+                              above rtl_plan; port table in docs/regmap.md)
 
 Usage: gen_hwspec.py            validate, then write the files (paths relative to the repo)
        gen_hwspec.py --check    regenerate into a temporary folder; exit 1 and name
@@ -486,7 +486,7 @@ def write_doc(model, path):
           "`rtl/regfile.sv` (module `regfile`), generated from this spec, is an AXI4-Lite slave",
           "(32-bit data, `AW` = %d address bits) holding every register above, with the" % plan["aw"],
           "semantics of `rw_card_reg_read` / `rw_card_reg_write` and byte strobes. Its ports",
-          "to the core (naming rules: scripts/gen_hwspec.py, `write_rtl`); an array packs",
+          "to the core (naming rules: scripts/gen_hwspec.py, above `rtl_plan`); an array packs",
           "element n at bits [n W +: W]:", "",
           "| Port | Dir | Bits | Register bits | Behaviour |", "|---|---|---|---|---|"]
     how = {"in": "read from the core", "rw": "flop (reset value above)",
@@ -596,10 +596,11 @@ def rtl_plan(model):
             else:
                 gname = r["name"] + ("_" + f["name"] if f else "")
                 part, ew = 0, width
-            g = groups.get(gname)
+            key = (gname, "_LO/_HI") if r["name"] in pair_of else (r["name"], f["name"] if f else None)
+            g = groups.get(key)
             if g is None:
-                g = groups[gname] = dict(name=gname.lower(), kind=kind, ew=ew, count=r["count"],
-                                         array=r["array"], reset=0, regs=[], docs=[])
+                g = groups[key] = dict(name=gname.lower(), kind=kind, ew=ew, count=r["count"],
+                                       array=r["array"], reset=0, regs=[], docs=[])
                 order.append(g)
             g["regs"].append("%s%s" % (r["name"], "." + f["name"] if f else ""))
             g["docs"].append((f.get("doc") if f else r.get("doc")) or "")
@@ -620,10 +621,10 @@ def rtl_plan(model):
                 if kind != "const":
                     if r["name"] in pair_of:
                         gname, part = pair_of[r["name"]]
-                        s["group"] = groups[gname]
+                        s["group"] = groups[(gname, "_LO/_HI")]
                         s["gbit"] = n * 64 + part
                     else:
-                        s["group"] = groups[r["name"] + ("_" + f["name"] if f else "")]
+                        s["group"] = groups[(r["name"], f["name"] if f else None)]
                         s["gbit"] = n * width
                 segs.append(s)
             words.append(dict(offset=r["offset"] + n * r["stride"], label=label, ident=ident,
@@ -640,7 +641,7 @@ def rtl_plan(model):
 
     idents = list(RTL_FIXED)
     for g in order:
-        idents += [g["port"]] + ([g["name"] + "_q", g["name"] + "_d"] if g["kind"] != "in" else [])
+        idents += [g["name"], g["port"]] + ([g["name"] + "_q", g["name"] + "_d"] if g["kind"] != "in" else [])
     idents += ["we_" + w["ident"] for w in words if w["writable"]]
     dup = sorted(set(n for n in idents if idents.count(n) > 1))
     need(not dup, "generated RTL name %s used twice" % (dup[0] if dup else ""))

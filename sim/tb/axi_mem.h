@@ -141,6 +141,8 @@ struct Stats {
   uint64_t bytes_read = 0, bytes_written = 0;
   uint64_t violations = 0;
   uint64_t slverr = 0;                // bursts answered with SLVERR
+  uint64_t r_interleaved = 0;         // R beats of another burst while one was unfinished
+  uint64_t r_reordered = 0;           // read bursts begun while an older one was open
 };
 
 // Default content of untouched memory: a hash of the byte address.
@@ -463,6 +465,8 @@ class AxiMem {
     }
     r_idx_ = static_cast<size_t>(pick);
     RB& b = rd_[r_idx_];
+    if (r_cur_ >= 0 && pick != r_cur_) st_.r_interleaved++;
+    if (b.beat == 0 && r_idx_ != 0) st_.r_reordered++;
     uint64_t lo, hi;
     lanes(b, b.beat, lo, hi);
     uint64_t a = beat_addr(b, b.beat);

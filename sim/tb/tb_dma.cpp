@@ -21,9 +21,11 @@
 // request's bytes by then, one done per request in order, the whole write areas
 // at the end, untouched memory, AXI rule violations = 0, no error pulses.
 // Then error responses (SLVERR) reach mrd_err / mwr_err, and throughput:
-// a 1 MB read at latency 100 and 64 B/cycle (cycles per beat, must be <= 1.02),
-// unaligned, two streams together (total and fairness), 32 B/cycle, a 1 MB write,
-// and a read and a write together.
+// a 1 MB read at latency 100 and BUS_BYTES per cycle (cycles per beat, must be
+// <= 1.02), unaligned, two streams together (total and fairness), all streams
+// together, half the bandwidth (<= 2.02), a 1 MB write, a read and a write
+// together; each also fails on wrong data. Then figures (no pass/fail): cycles per
+// beat against the latency, and the rate of back-to-back small requests.
 #include "Vdma.h"
 #include "verilated.h"
 
@@ -40,8 +42,20 @@
 #include <vector>
 
 static const uint64_t SEED = 0xd3a5eed5ULL;
-static const unsigned BB = 64;       // BUS_BYTES
-static const unsigned N_RD = 4, N_WR = 2;
+// The DMA's parameters as built (the Makefile builds the defaults; a variant can
+// be built with verilator -GBUS_BYTES=.. -GN_RD=.. -GN_WR=.. and these -D's).
+#ifndef TB_BB
+#define TB_BB 64
+#endif
+#ifndef TB_N_RD
+#define TB_N_RD 4
+#endif
+#ifndef TB_N_WR
+#define TB_N_WR 2
+#endif
+static const unsigned BB = TB_BB;    // BUS_BYTES
+static const unsigned N_RD = TB_N_RD, N_WR = TB_N_WR;
+static_assert(N_RD >= 2 && N_WR >= 1, "the error and fairness tests use two read streams");
 static const uint64_t RD_BASE = 0xFFE00000ULL;        // 4 MB across 2^32
 static const uint64_t RD_SIZE = 4ULL << 20;
 static const uint64_t WR_BASE = 0x0000012340000000ULL; // write area s at + s * WR_SIZE
@@ -497,6 +511,7 @@ int main(int argc, char **argv)
     };
     axi_mem::Config cfg;
     cfg.bus_bytes = BB;
+    cfg.rd_bw = cfg.wr_bw = BB;
     cfg.seed = SEED;
     tb.reset();
     tb.new_mem(cfg);
@@ -588,9 +603,10 @@ int main(int argc, char **argv)
         for (unsigned s = 0; s < N_WR; s++) e += tb.wr_err_pulses[s];
         snprintf(buf, sizeof buf, "%" PRIu64 " violations; %" PRIu64 " AR, %" PRIu64 " AW, %" PRIu64
                  " R beats, %" PRIu64 " W beats, %" PRIu64 " B; %" PRIu64 " bytes read, %" PRIu64
-                 " written; %" PRIu64 " error pulses",
+                 " written; %" PRIu64 " R beats interleaved, %" PRIu64 " bursts reordered; %" PRIu64
+                 " error pulses",
                  st.violations, st.ar, st.aw, st.r_beats, st.w_beats, st.b, st.bytes_read,
-                 st.bytes_written, e);
+                 st.bytes_written, st.r_interleaved, st.r_reordered, e);
         std::string w = buf;
         for (const auto &m : tb.mem->messages()) w += "; " + m;
         result(st.violations == 0 && e == 0 && st.ar > 0 && st.aw > 0, "dma-axi-rules", w);
@@ -602,43 +618,46 @@ int main(int argc, char **argv)
         axi_mem::Config c = cfg;
         c.latency = 10;
         c.err_lo = RD_BASE + 0x10000;
-        c.err_hi = RD_BASE + 0x1003f;
+        c.err_hi = RD_BASE + 0x10000 + BB - 1;   // one beat
         tb.new_mem(c);
         tb.ph = Phase();
         uint64_t rd0[N_RD], wr0[N_WR];
         for (unsigned s = 0; s < N_RD; s++) rd0[s] = tb.rd_err_pulses[s];
         for (unsigned s = 0; s < N_WR; s++) wr0[s] = tb.wr_err_pulses[s];
-        // stream 2 reads across the error beat, stream 1 reads next to it
-        tb.rd[2].todo.push_back({RD_BASE + 0xff00, 0x200});
-        tb.rd[1].todo.push_back({RD_BASE + 0x10040, 0x100});
-        // write stream 0 elsewhere: no error
-        tb.wr[0].todo.push_back(tb.make_wr(0, WR_BASE + 0x100, 0x40));
+        // the last stream reads across the error beat, stream 0 reads next to it
+        const unsigned SE = N_RD - 1, SW = N_WR - 1;
+        tb.rd[SE].todo.push_back({RD_BASE + 0xff00, 0x200});
+        tb.rd[0].todo.push_back({RD_BASE + 0x10000 + BB, 0x100});
+        // write stream 0 elsewhere: no error (when it is not also the erroneous one)
+        if (SW != 0) tb.wr[0].todo.push_back(tb.make_wr(0, WR_BASE + 0x100, 0x40));
         bool ran = tb.run(1000000);
-        uint64_t e_rd2 = tb.rd_err_pulses[2] - rd0[2], e_rd1 = tb.rd_err_pulses[1] - rd0[1];
+        uint64_t e_rd2 = tb.rd_err_pulses[SE] - rd0[SE], e_rd1 = tb.rd_err_pulses[0] - rd0[0];
         uint64_t e_wr0 = tb.wr_err_pulses[0] - wr0[0];
-        // Write stream 1 into the error window (dropped by the memory, done with
+        // Write stream SW into the error window (dropped by the memory, done with
         // err), driven by hand: it is outside the write areas the harness shadows.
         top->mwr_req_i = 0;
         bool got_done = false, got_err = false;
         {
             uint64_t a = RD_BASE + 0x10020;
             uint32_t b = 0x40;
-            std::memcpy(bytes_of(top->mwr_addr_i) + 8, &a, 8);
-            std::memcpy(bytes_of(top->mwr_bytes_i) + 4, &b, 4);
-            int sent = 0;
+            std::memcpy(bytes_of(top->mwr_addr_i) + 8 * SW, &a, 8);
+            std::memcpy(bytes_of(top->mwr_bytes_i) + 4 * SW, &b, 4);
+            const unsigned beats = (b + BB - 1) / BB;
+            unsigned sent = 0;
             bool req = true;
             for (int t = 0; t < 2000 && !got_done; t++) {
                 tb.mem->drive();
-                top->mwr_req_i = req ? 2 : 0;
-                top->mwr_vld_i = sent < 2 ? 2 : 0;
-                std::memset(bytes_of(top->mwr_data_i) + BB, 0xa5, BB);
+                top->mwr_req_i = req ? (1u << SW) : 0;
+                top->mwr_vld_i = sent < beats ? (1u << SW) : 0;
+                std::memset(bytes_of(top->mwr_data_i) + BB * SW, 0xa5, BB);
                 top->eval();
                 tb.mem->sample();
-                if (req && ((top->mwr_gnt_o >> 1) & 1)) req = false;
-                if (!req && sent < 2 && ((top->mwr_rdy_o >> 1) & 1)) sent++;
-                if ((top->mwr_done_o >> 1) & 1) {
+                bool took = !req && sent < beats && ((top->mwr_rdy_o >> SW) & 1);
+                if (req && ((top->mwr_gnt_o >> SW) & 1)) req = false;
+                if (took) sent++;
+                if ((top->mwr_done_o >> SW) & 1) {
                     got_done = true;
-                    got_err = (top->mwr_err_o >> 1) & 1;
+                    got_err = (top->mwr_err_o >> SW) & 1;
                 }
                 top->clk_i = 1;
                 top->eval();
@@ -656,10 +675,30 @@ int main(int argc, char **argv)
         result(ok, "dma-error-responses", buf);
     }
 
+    // ------------------------------------------------------------ the longest request
+    {
+        // A read of 2^32 - 4 bytes from an unaligned address: the first 20000 beats
+        // are checked (the whole would take 67M cycles), then the DMA is reset.
+        tb.reset();
+        axi_mem::Config c = cfg;
+        c.latency = 100;
+        tb.new_mem(c);
+        tb.ph = Phase();
+        tb.ph.rdy_p = 0.9;
+        tb.rd[1].todo.push_back({RD_BASE + 0x24, 0xFFFFFFFCu});
+        uint64_t b0 = tb.rd_beats, bad0 = tb.rd_bad, c0 = tb.cyc;
+        while (tb.rd_beats - b0 < 20000 && tb.cyc - c0 < 100000) tb.step();
+        uint64_t got = tb.rd_beats - b0;
+        snprintf(buf, sizeof buf, "read of 0xfffffffc bytes at offset 0x24: %" PRIu64 " beats checked in %" PRIu64
+                 " cycles, %" PRIu64 " mismatches", got, tb.cyc - c0, tb.rd_bad - bad0);
+        result(got == 20000 && tb.rd_bad == bad0, "dma-longest-request-start", buf);
+        tb.reset();
+    }
+
     // ------------------------------------------------------------ throughput
     struct Tp {
         double cpb;
-        uint64_t cycles, beats;
+        uint64_t cycles, beats, bad;
     };
     auto tp_run = [&](unsigned latency, unsigned bw, std::vector<std::pair<unsigned, uint64_t>> reads,
                       std::vector<std::pair<unsigned, uint64_t>> writes, uint32_t bytes,
@@ -672,9 +711,10 @@ int main(int argc, char **argv)
         tb.ph = Phase();
         for (auto &r : reads) tb.rd[r.first].todo.push_back({r.second, bytes});
         for (auto &w : writes) tb.wr[w.first].todo.push_back(tb.make_wr(w.first, w.second, bytes));
-        uint64_t beats0 = tb.rd_beats, c0 = tb.cyc;
+        uint64_t beats0 = tb.rd_beats, c0 = tb.cyc, bad0 = tb.rd_bad + tb.wr_bad;
         bool ran = tb.run();
         Tp t;
+        t.bad = tb.rd_bad + tb.wr_bad - bad0;
         uint64_t end = c0;
         for (auto &r : reads) {
             if (t_end_rd) t_end_rd[r.first] = tb.rd[r.first].t_last - c0 + 1;
@@ -690,58 +730,106 @@ int main(int argc, char **argv)
         t.cpb = ran ? (double)t.cycles / (double)b : 1e9;
         return t;
     };
+    // A throughput check also fails on wrong data in its run.
+    auto tp_result = [&](bool ok, const char *name, const Tp &t) {
+        std::string w = buf;
+        if (t.bad) w += "; " + std::to_string(t.bad) + " data mismatches";
+        result(ok && t.bad == 0, name, w);
+    };
     const uint32_t MB = 1u << 20;
     const uint64_t beats1 = MB / BB;
     {
-        Tp t = tp_run(100, 64, {{0, RD_BASE}}, {}, MB, nullptr, nullptr);
+        Tp t = tp_run(100, BB, {{0, RD_BASE}}, {}, MB, nullptr, nullptr);
         double steady = (double)(t.cycles - 100) / beats1;
-        snprintf(buf, sizeof buf, "1 MB read, latency 100, 64 B/cycle: %" PRIu64 " cycles, %.4f cycles/beat "
-                 "(%.4f without the first latency)", t.cycles, t.cpb, steady);
-        result(t.cpb <= 1.02, "dma-throughput-1rd", buf);
+        snprintf(buf, sizeof buf, "1 MB read, latency 100, %u B/cycle: %" PRIu64 " cycles, %.4f cycles/beat "
+                 "(%.4f without the first latency)", BB, t.cycles, t.cpb, steady);
+        tp_result(t.cpb <= 1.02, "dma-throughput-1rd", t);
     }
     {
-        Tp t = tp_run(100, 64, {{3, RD_BASE + 0x2c}}, {}, MB, nullptr, nullptr);
+        Tp t = tp_run(100, BB, {{N_RD - 1, RD_BASE + 0x2c}}, {}, MB, nullptr, nullptr);
         snprintf(buf, sizeof buf, "1 MB read at byte offset 44, latency 100: %" PRIu64 " cycles, %.4f cycles/beat",
                  t.cycles, t.cpb);
-        result(t.cpb <= 1.02, "dma-throughput-1rd-unaligned", buf);
+        tp_result(t.cpb <= 1.02, "dma-throughput-1rd-unaligned", t);
     }
     {
         uint64_t te[N_RD] = {};
-        Tp t = tp_run(100, 64, {{0, RD_BASE}, {1, RD_BASE + 2 * MB + 4}}, {}, MB, te, nullptr);
+        Tp t = tp_run(100, BB, {{0, RD_BASE}, {1, RD_BASE + 2 * MB + 4}}, {}, MB, te, nullptr);
         double share = (double)te[0] / (double)te[1];
         snprintf(buf, sizeof buf, "two 1 MB reads together, latency 100: %" PRIu64
                  " cycles, %.4f cycles/beat in total; stream 0 ends at %" PRIu64 ", stream 1 at %" PRIu64
                  " (ratio %.4f)", t.cycles, t.cpb, te[0], te[1], share);
-        result(t.cpb <= 1.02 && share > 0.97 && share < 1.03, "dma-throughput-2rd-fair", buf);
+        tp_result(t.cpb <= 1.02 && share > 0.97 && share < 1.03, "dma-throughput-2rd-fair", t);
     }
     {
+        // every read stream, 512 KB each, different alignments
         uint64_t te[N_RD] = {};
-        Tp t = tp_run(100, 64, {{0, RD_BASE}, {1, RD_BASE + MB}, {2, RD_BASE + 2 * MB + 8}, {3, RD_BASE + 3 * MB - 64}},
-                      {}, MB / 2, te, nullptr);
-        uint64_t lo = std::min(std::min(te[0], te[1]), std::min(te[2], te[3]));
-        uint64_t hi = std::max(std::max(te[0], te[1]), std::max(te[2], te[3]));
-        snprintf(buf, sizeof buf, "four 512 KB reads together: %.4f cycles/beat in total; ends %" PRIu64
-                 " .. %" PRIu64, t.cpb, lo, hi);
-        result(t.cpb <= 1.02 && (double)hi / (double)lo < 1.03, "dma-throughput-4rd-fair", buf);
+        std::vector<std::pair<unsigned, uint64_t>> rs;
+        for (unsigned s = 0; s < N_RD; s++) rs.push_back({s, RD_BASE + s * (RD_SIZE / N_RD & ~63ULL) + 4 * s});
+        Tp t = tp_run(100, BB, rs, {}, MB / 2, te, nullptr);
+        uint64_t lo = te[0], hi = te[0];
+        for (unsigned s = 1; s < N_RD; s++) {
+            lo = std::min(lo, te[s]);
+            hi = std::max(hi, te[s]);
+        }
+        snprintf(buf, sizeof buf, "%u 512 KB reads together: %.4f cycles/beat in total; ends %" PRIu64
+                 " .. %" PRIu64, N_RD, t.cpb, lo, hi);
+        tp_result(t.cpb <= 1.02 && (double)hi / (double)lo < 1.03, "dma-throughput-allrd-fair", t);
     }
     {
-        Tp t = tp_run(100, 32, {{0, RD_BASE}}, {}, MB, nullptr, nullptr);
-        snprintf(buf, sizeof buf, "1 MB read, latency 100, 32 B/cycle: %.4f cycles/beat (memory limit 2.0)", t.cpb);
-        result(t.cpb <= 2.02, "dma-throughput-1rd-bw32", buf);
+        Tp t = tp_run(100, BB / 2, {{0, RD_BASE}}, {}, MB, nullptr, nullptr);
+        snprintf(buf, sizeof buf, "1 MB read, latency 100, %u B/cycle: %.4f cycles/beat (memory limit 2.0)", BB / 2, t.cpb);
+        tp_result(t.cpb <= 2.02, "dma-throughput-1rd-bw32", t);
     }
     {
-        Tp t = tp_run(100, 64, {}, {{0, WR_BASE}}, MB, nullptr, nullptr);
-        snprintf(buf, sizeof buf, "1 MB write, 64 B/cycle, request to done: %" PRIu64 " cycles, %.4f cycles/beat",
-                 t.cycles, t.cpb);
-        result(t.cpb <= 1.02 && tb.wr_bad == 0, "dma-throughput-1wr", buf);
+        Tp t = tp_run(100, BB, {}, {{0, WR_BASE}}, MB, nullptr, nullptr);
+        snprintf(buf, sizeof buf, "1 MB write, %u B/cycle, request to done: %" PRIu64 " cycles, %.4f cycles/beat",
+                 BB, t.cycles, t.cpb);
+        tp_result(t.cpb <= 1.02 && tb.wr_bad == 0, "dma-throughput-1wr", t);
     }
     {
         uint64_t tr[N_RD] = {}, tw[N_WR] = {};
-        Tp t = tp_run(100, 64, {{0, RD_BASE}}, {{1, WR_BASE + WR_SIZE + 64}}, MB, tr, tw);
-        double r = (double)tr[0] / beats1, w = (double)tw[1] / beats1;
+        Tp t = tp_run(100, BB, {{0, RD_BASE}}, {{N_WR - 1, WR_BASE + (N_WR - 1) * WR_SIZE + 64}}, MB, tr, tw);
+        double r = (double)tr[0] / beats1, w = (double)tw[N_WR - 1] / beats1;
         snprintf(buf, sizeof buf, "1 MB read and 1 MB write together: read %.4f, write %.4f cycles/beat", r, w);
-        result(r <= 1.02 && w <= 1.02, "dma-throughput-rd-wr", buf);
-        (void)t;
+        tp_result(r <= 1.02 && w <= 1.02, "dma-throughput-rd-wr", t);
+    }
+    {
+        // Figures for dimensioning (no pass/fail): one stream against the latency,
+        // and back-to-back small requests.
+        std::string line = "# 1 MB read, one stream, cycles/beat by latency:";
+        for (unsigned lat : {20u, 50u, 100u, 105u, 110u, 120u, 150u, 200u}) {
+            Tp t = tp_run(lat, BB, {{0, RD_BASE}}, {}, MB, nullptr, nullptr);
+            snprintf(buf, sizeof buf, " %u: %.3f", lat, t.cpb);
+            line += buf;
+        }
+        printf("%s\n", line.c_str());
+        for (unsigned nst : {1u, N_RD}) {
+            for (uint32_t len : {4u, 64u, 256u}) {
+                tb.reset();
+                axi_mem::Config c = cfg;
+                tb.new_mem(c);
+                tb.ph = Phase();
+                const int n = 2000;
+                for (unsigned s = 0; s < nst; s++)
+                    for (int i = 0; i < n; i++)
+                        tb.rd[s].todo.push_back({RD_BASE + s * MB + (uint64_t)i * 256 + 4 * (i % 16), len});
+                uint64_t c0 = tb.cyc;
+                tb.run();
+                printf("# %u stream(s) of %d reads of %u bytes, latency 100: %.2f cycles per request per stream\n",
+                       nst, n, len, (double)(tb.cyc - c0) / n);
+            }
+        }
+        tb.reset();
+        {
+            axi_mem::Config c = cfg;
+            tb.new_mem(c);
+            tb.ph = Phase();
+            const int n = 2000;
+            for (int i = 0; i < n; i++) tb.wr[0].todo.push_back(tb.make_wr(0, WR_BASE + (uint64_t)i * 512 + 4 * (i % 16), 64));
+            uint64_t c0 = tb.cyc;
+            tb.run();
+            printf("# 1 stream of %d writes of 64 bytes: %.2f cycles per request\n", n, (double)(tb.cyc - c0) / n);
+        }
     }
     {
         // Everything above must also have been correct.

@@ -364,7 +364,7 @@ struct RdStream {
         memset(beat, 0, sizeof beat);
         for (uint32_t i = 0; i < BB; i++) {
             uint64_t a = sent * BB + i;
-            if (a < bytes)
+            if (a < bytes && a < buf->size()) // a wrong size is reported at the grant
                 beat[i / 4] |= (uint32_t)(*buf)[a] << ((i % 4) * 8);
         }
     }
@@ -432,6 +432,8 @@ Outcome run(const Case &c, uint64_t limit)
     VReg *d = &vrf[c.dst];
     int wr_count = 0;
 
+    for (int gap = (int)urange(0, 3) - 1; gap > 0; gap--) // idle cycles between operations
+        tick();
     top->sub_i = c.sub;
     top->rows_i = c.rows;
     top->cols_i = c.cols;
@@ -464,6 +466,11 @@ Outcome run(const Case &c, uint64_t limit)
         cyc++;
         if (cyc > limit) {
             o.fail = "timeout";
+            top->rst_ni = 0; // so that the next cases still test something
+            top->mrd0_vld_i = top->mrd1_vld_i = 0;
+            for (int i = 0; i < 3; i++)
+                tick();
+            top->rst_ni = 1;
             break;
         }
         // ---- drive inputs for this cycle
@@ -595,6 +602,8 @@ Outcome run(const Case &c, uint64_t limit)
         }
         tick();
     }
+    if (!o.fail.empty())
+        return o;
     // streams complete, requests once
     for (RdStream *s : {&s_q, &s_s}) {
         if (s->reqs > 1)
@@ -618,8 +627,10 @@ Outcome run(const Case &c, uint64_t limit)
         d->e = o.e;
         d->n = o.n;
     } else {
-        if (s_w.reqs != 1 || s_w.got != s_w.beats || !s_w.done_sent)
+        if (s_w.reqs != 1 || s_w.got != s_w.beats || !s_w.done_sent || s_w.data.size() < 4 + 4 * (size_t)c.rows) {
             o.fail = "write stream incomplete";
+            return o;
+        }
         if (wr_count)
             o.fail = "register write with sub 1";
         o.e = (int32_t)(s_w.data[0] | s_w.data[1] << 8 | s_w.data[2] << 16 | (uint32_t)s_w.data[3] << 24);
@@ -655,6 +666,8 @@ std::string describe(const Case &c)
 // Runs one case and compares it with the golden model; returns the cycles.
 uint64_t check_case(Check &ck, Case &c, uint64_t *first_q = nullptr, uint64_t *last_q = nullptr)
 {
+    if (ck.bad >= 20) // a broken unit: keep the run short
+        return 0;
     std::string why;
     std::string desc = describe(c);
     bool exp_err = c.expect_shape_err || !dom_ok(&vrf[c.src].m[c.imm], vrf[c.src].e, c.cols);
@@ -682,7 +695,8 @@ uint64_t check_case(Check &ck, Case &c, uint64_t *first_q = nullptr, uint64_t *l
         y.m = ym.data();
         over = rw_matvec(&y, &W, &xq, acc.data(), eacc.data());
     }
-    uint64_t limit = 200000 + 40ull * c.cols + 60ull * ((uint64_t)c.rows * rw_card_row_stride(row_bytes(c)) / BB + c.rows) * 4;
+    // generous: 16 cycles per beat (chunks), 60% stalls, grant delays
+    uint64_t limit = 3000 + 8ull * c.cols + 40ull * ((uint64_t)c.rows * rw_card_row_stride(row_bytes(c)) / BB + c.rows);
     Outcome o = run(c, limit);
     ck.cases++;
     if (!o.fail.empty()) {

@@ -19,7 +19,9 @@
 // Phases: reset sweep (all offsets 0..0xFFC read after reset), write-then-read
 // sweep of every offset, reachability of every RWKVACC_HW_REG_* offset parsed
 // from include/rwkvacc_hw.h (each must be modelled here and read nonzero once
-// driven), random concurrent reads and writes (random offsets incl. unaligned,
+// driven), races (back-to-back reads of a register while it is written: reads at
+// the write's edge and during the START/ABORT pulse), random concurrent reads
+// and writes (random offsets incl. unaligned,
 // data, strobes, AW/W order and delays, bready/rready back-pressure, random core
 // inputs and RW1C set pulses), a second reset. Run from the repository root.
 #include "Vregfile.h"
@@ -369,7 +371,7 @@ static Check *c_phase = &c_read; // read mismatches go to the running phase's ch
 // coverage
 static long n_aw_first = 0, n_w_first = 0, n_together = 0, n_unaligned_w = 0,
             n_unaligned_r = 0, n_set_clear_race = 0, n_pulse_start = 0, n_pulse_abort = 0,
-            n_irq_high = 0, n_b_stall = 0, n_r_stall = 0;
+            n_irq_high = 0, n_b_stall = 0, n_r_stall = 0, n_read_in_pulse = 0, n_rw_race = 0;
 static long strobe_seen[16];
 
 static void drive_core()
@@ -449,6 +451,7 @@ static void drive_masters()
 static void check_outputs()
 {
     c_out.n++;
+    long bad0 = c_out.bad;
     uint32_t got_lo, got_hi;
     if (top->ctrl_irq_en_o != ((model.ctrl & P(CTRL_IRQ_EN_MASK)) != 0))
         c_out.fail("cycle %ld: ctrl_irq_en_o %d, CTRL 0x%08x", cycle, top->ctrl_irq_en_o, model.ctrl);
@@ -469,6 +472,8 @@ static void check_outputs()
             c_out.fail("cycle %ld: region_size_o[%u] 0x%08x, want 0x%08x", cycle, r,
                        (uint32_t)top->region_size_o[r], model.size[r]);
     }
+    if (c_out.bad > bad0 + 1)
+        c_out.bad = bad0 + 1; // count cycles, not ports
     c_pulse.n++;
     if (top->ctrl_start_o != exp_start || top->ctrl_abort_o != exp_abort)
         c_pulse.fail("cycle %ld: ctrl_start_o %d ctrl_abort_o %d, want %d %d", cycle,
@@ -499,6 +504,7 @@ static void step(bool rst = false)
     bool b_hs = top->bvalid_o && top->bready_i;
     bool r_hs = top->rvalid_o && top->rready_i;
     bool b_before = top->bvalid_o;
+    uint32_t ar_addr = top->araddr_i;
     unsigned set = (top->irq_status_done_set_i ? P(IRQ_STATUS_DONE_MASK) : 0) |
                    (top->irq_status_error_set_i ? P(IRQ_STATUS_ERROR_MASK) : 0);
     if (!rst) {
@@ -532,6 +538,8 @@ static void step(bool rst = false)
         }
         if (ar_hs) {
             uint32_t a = top->araddr_i;
+            if (a == P(REG_CTRL) && (top->ctrl_start_o || top->ctrl_abort_o))
+                n_read_in_pulse++; // START/ABORT must read 0 even while they pulse
             rq.push_back(model.read(core, a));
             rq_addr.push_back(a);
             n_unaligned_r += (a & 3) != 0;
@@ -598,6 +606,8 @@ static void step(bool rst = false)
             n_unaligned_w += (a.v & 3) != 0;
             strobe_seen[d.strb & 15]++;
             model.write(a.v, d.v, d.strb, &exp_start, &exp_abort);
+            if (ar_hs && ar_addr == a.v)
+                n_rw_race++; // read and write of one offset at one edge: the read sees the old value
             if (a.v == P(REG_IRQ_STATUS) && (set & ~model.irq_status & clr_before))
                 n_set_clear_race++; // a bit cleared and set at the same edge
         }
@@ -834,11 +844,34 @@ int main(int argc, char **argv)
     printf("# %zu register offsets in include/rwkvacc_hw.h\n", hdr.size());
     report(c_reach, "registers and reads");
 
+    // ---- command bits and read/write races: back-to-back reads of one register
+    // while it is written, so reads land on the write's edge and on the pulse cycle
+    Check c_race("regfile-races");
+    c_phase = &c_race;
+    random_core = true;
+    bready_pct = rready_pct = 100;
+    const RegInfo *ctrl = nullptr;
+    for (const RegInfo &x : tab)
+        if (x.off == P(REG_CTRL))
+            ctrl = &x;
+    for (int i = 0; i < 600; i++) {
+        const RegInfo &t = (i % 3) ? *ctrl : tab[rndn((uint32_t)tab.size())];
+        uint32_t d = rnd32();
+        if (t.off == P(REG_CTRL))
+            d |= rndn(2) ? P(CTRL_START_MASK) : P(CTRL_ABORT_MASK);
+        wtodo.push_back(make_write(t.off, d, rndn(4) ? 0xf : rndn(16)));
+        for (int r = 0; r < 6; r++)
+            rtodo.push_back({t.off, 0});
+        drain();
+    }
+    bready_pct = rready_pct = 70;
+    report(c_race, "reads");
+
     // ---- random concurrent traffic
     Check c_rand("regfile-random-reads");
     c_phase = &c_rand;
     random_core = true;
-    long b0 = n_b, r0 = n_r;
+    long b0 = n_b, r0 = n_r, cyc0 = cycle;
     int nw = 0, nr = 0;
     while (nw < N_RANDOM_WRITES || nr < N_RANDOM_READS) {
         // phases of back-pressure: mostly ready, sometimes starved
@@ -873,7 +906,7 @@ int main(int argc, char **argv)
     drain();
     bready_pct = rready_pct = 70;
     report(c_rand, "reads");
-    printf("# random: %ld writes, %ld reads, %ld cycles\n", n_b - b0, n_r - r0, cycle);
+    printf("# random: %ld writes, %ld reads, %ld cycles\n", n_b - b0, n_r - r0, cycle - cyc0);
 
     // ---- reset again after traffic: everything back to its reset value
     Check c_reset2("regfile-reset-again");
@@ -894,12 +927,13 @@ int main(int argc, char **argv)
     report(c_timeout, "drains");
     printf("# writes: %ld AW first, %ld W first, %ld together, %ld unaligned; reads: %ld unaligned\n",
            n_aw_first, n_w_first, n_together, n_unaligned_w, n_unaligned_r);
-    printf("# START pulses %ld, ABORT pulses %ld, irq_o high %ld cycles, set-and-clear races %ld,"
-           " B stalls %ld, R stalls %ld\n",
-           n_pulse_start, n_pulse_abort, n_irq_high, n_set_clear_race, n_b_stall, n_r_stall);
+    printf("# START pulses %ld, ABORT pulses %ld, CTRL reads during a pulse %ld, irq_o high %ld"
+           " cycles, RW1C set-and-clear races %ld, read-write races %ld, B stalls %ld, R stalls %ld\n",
+           n_pulse_start, n_pulse_abort, n_read_in_pulse, n_irq_high, n_set_clear_race, n_rw_race,
+           n_b_stall, n_r_stall);
     bool cov = n_aw_first && n_w_first && n_together && n_unaligned_w && n_unaligned_r &&
-               n_pulse_start && n_pulse_abort && n_irq_high && n_set_clear_race && n_b_stall &&
-               n_r_stall;
+               n_pulse_start && n_pulse_abort && n_read_in_pulse && n_irq_high &&
+               n_set_clear_race && n_rw_race && n_b_stall && n_r_stall;
     int strobes = 0;
     for (int s = 0; s < 16; s++)
         strobes += strobe_seen[s] > 0;
@@ -909,7 +943,7 @@ int main(int argc, char **argv)
                strobes);
     } else {
         printf("ok regfile-coverage (AW/W orders, all 16 strobes, unaligned, pulses, irq, "
-               "RW1C races, stalls)\n");
+               "reads in pulses, RW1C and read-write races, stalls)\n");
     }
     printf("# total: %ld writes, %ld reads, %ld cycles\n", n_b, n_r, cycle);
     top->final();

@@ -635,14 +635,30 @@ int main(int argc, char **argv)
             // random and plausible: bb > 0 of moderate size (as a model's, which
             // are >= 1; elements far apart would round the small ones to 0
             // next to e2 and leave a zero denominator), pp near this token's ww
+            // sk 8: exponents of the addition operands 0 .. 70 apart (the
+            // alignment limit of 31 and the rounding of the smaller operand)
             gen_mants(s.aa, C);
             for (auto &x : s.bb)
                 x = std::abs(mant_bits(23 + (int)rndu(9)));
-            s.aa_e = gen_exp(rndu(3) ? 1 : 0);
-            s.bb_e = -30 + (int32_t)rndr(0, 10);
+            s.aa_e = chance(0.5) ? gen_exp(rndu(3) ? 1 : 0) : ve + (int32_t)rndr(-70, 70);
+            s.aa_e = std::max(-EXP_MAX, std::min(EXP_MAX, s.aa_e));
+            s.bb_e = sk == 8 ? -30 + (int32_t)rndr(-70, 70) : -30 + (int32_t)rndr(0, 10);
             for (uint32_t i = 0; i < C; i++)
                 s.pp[i] = (int32_t)std::max<int64_t>(
                     RW_PP_MIN, std::min<int64_t>(RW_LOG_MAX, (int64_t)fst[i] + rndr(-(1 << 22), 1 << 22)));
+            if (chance(0.15)) {
+                // e2 = 0 (and often e2' = 0) in every channel: k = 0, pp more
+                // than 32 above ww = first (and decay + pp more than 32 above
+                // k = 0), so the additions see an all-zero E2 operand
+                bool both = chance(0.5);
+                for (uint32_t i = 0; i < C; i++) {
+                    km[i] = 0;
+                    fst[i] = (int32_t)rndr(-(1 << 26), 1 << 26);
+                    s.pp[i] = fst[i] + (int32_t)rndr((1 << 21) + 1, 1 << 23);
+                    if (both)
+                        dec[i] = -s.pp[i] + (int32_t)rndr((1 << 21) + 1, 1 << 23);
+                }
+            }
         } else {
             // random, anywhere within the checks
             gen_mants(s.aa, C);

@@ -29,7 +29,8 @@ static struct {
     rw_card *dev;     /* the last card opened */
 } th;
 
-static rwkvacc_status th_open(uint64_t mem_bytes, void **dev, rwkvacc_error *err)
+static rwkvacc_status th_open(uint64_t mem_bytes, const rwkvacc_ctx_options *opt, void **dev,
+                              rwkvacc_error *err)
 {
     rw_card *c = rw_card_new(mem_bytes);
     if (!c)

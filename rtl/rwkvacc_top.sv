@@ -1,0 +1,473 @@
+// rwkvacc_top.sv - the card: AXI4-Lite registers (regfile, generated from the
+// hardware spec), the sequencer, the vector register file, the datapath units
+// and the DMA behind one AXI4 master, and the interrupt line. One instruction
+// runs at a time, so the units share the register-file ports and the DMA streams
+// through multiplexers selected by the sequencer's running unit. This file is
+// wiring only: every decision is in the modules it connects.
+`include "rwkvacc_hw.svh"
+
+module rwkvacc_top #(
+  parameter int unsigned BUS_BYTES  = rwkvacc_hw_pkg::CFG_BUS_BYTES,
+  parameter int unsigned VREG_WORDS = rwkvacc_hw_pkg::CFG_VREG_WORDS,
+  parameter int unsigned N_VREG     = rwkvacc_hw_pkg::CFG_N_VREG,
+  parameter int unsigned MAX_BURSTS = rwkvacc_hw_pkg::CFG_MAX_BURSTS,
+  parameter int unsigned MV_MAX_ROWS = 65536,
+  parameter int unsigned ID_W       = 4
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  // AXI4-Lite slave: the registers
+  input  logic [11:0]            s_axil_awaddr_i,
+  input  logic                   s_axil_awvalid_i,
+  output logic                   s_axil_awready_o,
+  input  logic [31:0]            s_axil_wdata_i,
+  input  logic [3:0]             s_axil_wstrb_i,
+  input  logic                   s_axil_wvalid_i,
+  output logic                   s_axil_wready_o,
+  output logic [1:0]             s_axil_bresp_o,
+  output logic                   s_axil_bvalid_o,
+  input  logic                   s_axil_bready_i,
+  input  logic [11:0]            s_axil_araddr_i,
+  input  logic                   s_axil_arvalid_i,
+  output logic                   s_axil_arready_o,
+  output logic [31:0]            s_axil_rdata_o,
+  output logic [1:0]             s_axil_rresp_o,
+  output logic                   s_axil_rvalid_o,
+  input  logic                   s_axil_rready_i,
+  // AXI4 master: device memory
+  output logic [ID_W-1:0]        m_axi_awid_o,
+  output logic [63:0]            m_axi_awaddr_o,
+  output logic [7:0]             m_axi_awlen_o,
+  output logic [2:0]             m_axi_awsize_o,
+  output logic [1:0]             m_axi_awburst_o,
+  output logic [3:0]             m_axi_awcache_o,
+  output logic [2:0]             m_axi_awprot_o,
+  output logic                   m_axi_awvalid_o,
+  input  logic                   m_axi_awready_i,
+  output logic [BUS_BYTES*8-1:0] m_axi_wdata_o,
+  output logic [BUS_BYTES-1:0]   m_axi_wstrb_o,
+  output logic                   m_axi_wlast_o,
+  output logic                   m_axi_wvalid_o,
+  input  logic                   m_axi_wready_i,
+  input  logic [ID_W-1:0]        m_axi_bid_i,
+  input  logic [1:0]             m_axi_bresp_i,
+  input  logic                   m_axi_bvalid_i,
+  output logic                   m_axi_bready_o,
+  output logic [ID_W-1:0]        m_axi_arid_o,
+  output logic [63:0]            m_axi_araddr_o,
+  output logic [7:0]             m_axi_arlen_o,
+  output logic [2:0]             m_axi_arsize_o,
+  output logic [1:0]             m_axi_arburst_o,
+  output logic [3:0]             m_axi_arcache_o,
+  output logic [2:0]             m_axi_arprot_o,
+  output logic                   m_axi_arvalid_o,
+  input  logic                   m_axi_arready_i,
+  input  logic [ID_W-1:0]        m_axi_rid_i,
+  input  logic [BUS_BYTES*8-1:0] m_axi_rdata_i,
+  input  logic [1:0]             m_axi_rresp_i,
+  input  logic                   m_axi_rlast_i,
+  input  logic                   m_axi_rvalid_i,
+  output logic                   m_axi_rready_o,
+  output logic                   irq_o
+);
+  localparam int unsigned NU = 9;   // units, numbered as in sequencer.sv
+  localparam int unsigned NRD = 6;  // register-file read ports (WKV 7 reads six sources)
+  localparam int unsigned AW = $clog2(N_VREG * VREG_WORDS);
+  localparam int unsigned DW = BUS_BYTES * 8;
+  localparam int unsigned U_LDST = 0, U_VEC = 1, U_SFU = 2, U_MATVEC = 3, U_NORM = 4,
+                          U_WKV4 = 5, U_WKV5 = 6, U_WKV7 = 7, U_BONUS7 = 8;
+
+  // ---------------------------------------------------------------- registers
+  logic start, busy, done, error, irq_done_set, irq_error_set;
+  logic [31:0] prog_offset, prog_len, token, err_code;
+  logic [4*64-1:0] region_base;
+  logic [4*32-1:0] region_size;
+  logic [63:0] cycles, rd_bytes, wr_bytes, rd_weight_bytes;
+  logic ctrl_abort, ctrl_irq_en;
+
+  regfile #(.AW(12)) u_regfile (
+    .clk_i, .rst_ni,
+    .awaddr_i(s_axil_awaddr_i), .awvalid_i(s_axil_awvalid_i), .awready_o(s_axil_awready_o),
+    .wdata_i(s_axil_wdata_i), .wstrb_i(s_axil_wstrb_i), .wvalid_i(s_axil_wvalid_i),
+    .wready_o(s_axil_wready_o), .bresp_o(s_axil_bresp_o), .bvalid_o(s_axil_bvalid_o),
+    .bready_i(s_axil_bready_i), .araddr_i(s_axil_araddr_i), .arvalid_i(s_axil_arvalid_i),
+    .arready_o(s_axil_arready_o), .rdata_o(s_axil_rdata_o), .rresp_o(s_axil_rresp_o),
+    .rvalid_o(s_axil_rvalid_o), .rready_i(s_axil_rready_i),
+    .ctrl_start_o(start), .ctrl_abort_o(ctrl_abort), .ctrl_irq_en_o(ctrl_irq_en),
+    .status_busy_i(busy), .status_done_i(done), .status_error_i(error),
+    .irq_status_done_set_i(irq_done_set), .irq_status_error_set_i(irq_error_set),
+    .err_code_code_i(err_code[7:0]), .err_code_pc_i(err_code[31:8]),
+    .prog_offset_o(prog_offset), .prog_len_o(prog_len), .token_o(token),
+    .region_base_o(region_base), .region_size_o(region_size),
+    .cycles_i(cycles), .rd_bytes_i(rd_bytes), .wr_bytes_i(wr_bytes),
+    .rd_weight_bytes_i(rd_weight_bytes), .irq_o
+  );
+
+  // ---------------------------------------------------------------- sequencer
+  logic [NU-1:0] u_start, u_done, u_err;
+  logic [NU*32-1:0] u_dst_e;
+  logic [NU*13-1:0] u_dst_n;
+  logic [3:0] unit;
+  logic [7:0] op, sub;
+  logic [4:0] dst;
+  logic [6*5-1:0] src;
+  logic [6*32-1:0] src_e;
+  logic [6*13-1:0] src_n;
+  logic [12:0] n;
+  logic [15:0] imm;
+  logic [63:0] addr, addr2, io_addr;
+  logic [31:0] mat_rows, mat_group, mat_stride;
+  logic [12:0] mat_cols;
+  logic [7:0] mat_bits;
+  // DMA streams: read 0 the sequencer, 1 the running unit, 2 the matrix scales;
+  // write 0 the running unit
+  logic [2:0] rd_req, rd_gnt, rd_vld, rd_rdy, rd_err;
+  logic [3*64-1:0] rd_addr;
+  logic [3*32-1:0] rd_bytes_req;
+  logic [3*DW-1:0] rd_data;
+  logic wr_req, wr_gnt, wr_vld, wr_rdy, wr_done, wr_err;
+  logic [63:0] wr_addr;
+  logic [31:0] wr_bytes_req;
+  logic [DW-1:0] wr_data;
+
+  sequencer #(.BUS_BYTES(BUS_BYTES), .N_VREG(N_VREG), .VREG_WORDS(VREG_WORDS),
+              .N_UNITS(NU)) u_sequencer (
+    .clk_i, .rst_ni, .start_i(start), .prog_offset_i(prog_offset), .prog_len_i(prog_len),
+    .token_i(token), .region_base_i(region_base), .region_size_i(region_size),
+    .busy_o(busy), .done_o(done), .error_o(error), .err_code_o(err_code),
+    .irq_done_set_o(irq_done_set), .irq_error_set_o(irq_error_set),
+    .cycles_o(cycles), .rd_bytes_o(rd_bytes), .wr_bytes_o(wr_bytes),
+    .rd_weight_bytes_o(rd_weight_bytes),
+    .unit_start_o(u_start), .unit_o(unit), .op_o(op), .sub_o(sub), .dst_o(dst),
+    .src_o(src), .src_e_o(src_e), .src_n_o(src_n), .n_o(n), .imm_o(imm), .addr_o(addr),
+    .addr2_o(addr2), .io_addr_o(io_addr), .mat_rows_o(mat_rows), .mat_cols_o(mat_cols),
+    .mat_bits_o(mat_bits), .mat_group_o(mat_group), .mat_stride_o(mat_stride),
+    .unit_done_i(u_done), .unit_err_i(u_err), .unit_dst_e_i(u_dst_e), .unit_dst_n_i(u_dst_n),
+    .mrd_req_o(rd_req[0]), .mrd_gnt_i(rd_gnt[0]), .mrd_addr_o(rd_addr[0 +: 64]),
+    .mrd_bytes_o(rd_bytes_req[0 +: 32]), .mrd_vld_i(rd_vld[0]), .mrd_rdy_o(rd_rdy[0]),
+    .mrd_data_i(rd_data[0 +: DW])
+  );
+
+  logic [4:0] s [6];
+  logic [31:0] se [6];
+  logic [12:0] sn [6];
+  for (genvar i = 0; i < 6; i++) begin : g_src
+    assign s[i]  = src[5*i +: 5];
+    assign se[i] = src_e[32*i +: 32];
+    assign sn[i] = src_n[13*i +: 13];
+  end
+
+  // ---------------------------------------------------------------- register file
+  logic [NU*NRD-1:0] u_rd_en;
+  logic [NU*NRD*AW-1:0] u_rd_addr;
+  logic [NU-1:0] u_wr_en;
+  logic [NU*AW-1:0] u_wr_addr;
+  logic [NU*32-1:0] u_wr_data;
+  logic [NRD-1:0] vrf_rd_en;
+  logic [NRD*AW-1:0] vrf_rd_addr;
+  logic [NRD*32-1:0] vrf_rd_data;
+  logic [31:0] rdd [NRD];
+  for (genvar k = 0; k < NRD; k++) begin : g_rdd
+    assign rdd[k] = vrf_rd_data[32*k +: 32];
+  end
+
+  assign vrf_rd_en   = u_rd_en[NRD*unit +: NRD];
+  assign vrf_rd_addr = u_rd_addr[NRD*AW*unit +: NRD*AW];
+
+  vrf #(.N_VREG(N_VREG), .VREG_WORDS(VREG_WORDS), .NRD(NRD)) u_vrf (
+    .clk_i, .rd_en_i(vrf_rd_en), .rd_addr_i(vrf_rd_addr), .rd_data_o(vrf_rd_data),
+    .wr_en_i(u_wr_en[unit]), .wr_addr_i(u_wr_addr[AW*unit +: AW]),
+    .wr_data_i(u_wr_data[32*unit +: 32])
+  );
+
+  // ---------------------------------------------------------------- unit streams
+  // stream 1 (read) and the write stream: one request/data set per unit
+  logic [NU-1:0] u_mrd_req, u_mrd_rdy, u_mwr_req, u_mwr_vld;
+  logic [NU*64-1:0] u_mrd_addr, u_mwr_addr;
+  logic [NU*32-1:0] u_mrd_bytes, u_mwr_bytes;
+  logic [NU*DW-1:0] u_mwr_data;
+  logic [NU-1:0] sel;
+  assign sel = NU'(1) << unit;
+
+  assign rd_req[1] = u_mrd_req[unit];
+  assign rd_addr[64 +: 64] = u_mrd_addr[64*unit +: 64];
+  assign rd_bytes_req[32 +: 32] = u_mrd_bytes[32*unit +: 32];
+  assign rd_rdy[1] = u_mrd_rdy[unit];
+  assign wr_req = u_mwr_req[unit];
+  assign wr_addr = u_mwr_addr[64*unit +: 64];
+  assign wr_bytes_req = u_mwr_bytes[32*unit +: 32];
+  assign wr_vld = u_mwr_vld[unit];
+  assign wr_data = u_mwr_data[DW*unit +: DW];
+
+  // what a unit sees of the shared streams: only while it is the running one
+  logic [NU-1:0] g_rgnt, g_rvld, g_wgnt, g_wrdy, g_wdone;
+  assign g_rgnt  = sel & {NU{rd_gnt[1]}};
+  assign g_rvld  = sel & {NU{rd_vld[1]}};
+  assign g_wgnt  = sel & {NU{wr_gnt}};
+  assign g_wrdy  = sel & {NU{wr_rdy}};
+  assign g_wdone = sel & {NU{wr_done}};
+  logic [DW-1:0] rdata1;
+  assign rdata1 = rd_data[DW +: DW];
+
+  // units without a stream or a port: tied off
+  assign u_mrd_req[U_VEC] = 1'b0;   assign u_mrd_rdy[U_VEC] = 1'b0;
+  assign u_mrd_req[U_SFU] = 1'b0;   assign u_mrd_rdy[U_SFU] = 1'b0;
+  assign u_mrd_req[U_NORM] = 1'b0;  assign u_mrd_rdy[U_NORM] = 1'b0;
+  assign u_mrd_req[U_BONUS7] = 1'b0; assign u_mrd_rdy[U_BONUS7] = 1'b0;
+  assign u_mwr_req[U_VEC] = 1'b0;   assign u_mwr_vld[U_VEC] = 1'b0;
+  assign u_mwr_req[U_SFU] = 1'b0;   assign u_mwr_vld[U_SFU] = 1'b0;
+  assign u_mwr_req[U_NORM] = 1'b0;  assign u_mwr_vld[U_NORM] = 1'b0;
+  assign u_mwr_req[U_BONUS7] = 1'b0; assign u_mwr_vld[U_BONUS7] = 1'b0;
+  assign u_mrd_addr[64*U_VEC +: 64] = '0;    assign u_mrd_bytes[32*U_VEC +: 32] = '0;
+  assign u_mrd_addr[64*U_SFU +: 64] = '0;    assign u_mrd_bytes[32*U_SFU +: 32] = '0;
+  assign u_mrd_addr[64*U_NORM +: 64] = '0;   assign u_mrd_bytes[32*U_NORM +: 32] = '0;
+  assign u_mrd_addr[64*U_BONUS7 +: 64] = '0; assign u_mrd_bytes[32*U_BONUS7 +: 32] = '0;
+  assign u_mwr_addr[64*U_VEC +: 64] = '0;    assign u_mwr_bytes[32*U_VEC +: 32] = '0;
+  assign u_mwr_addr[64*U_SFU +: 64] = '0;    assign u_mwr_bytes[32*U_SFU +: 32] = '0;
+  assign u_mwr_addr[64*U_NORM +: 64] = '0;   assign u_mwr_bytes[32*U_NORM +: 32] = '0;
+  assign u_mwr_addr[64*U_BONUS7 +: 64] = '0; assign u_mwr_bytes[32*U_BONUS7 +: 32] = '0;
+  assign u_mwr_data[DW*U_VEC +: DW] = '0;
+  assign u_mwr_data[DW*U_SFU +: DW] = '0;
+  assign u_mwr_data[DW*U_NORM +: DW] = '0;
+  assign u_mwr_data[DW*U_BONUS7 +: DW] = '0;
+
+  // read ports a unit does not have
+  assign u_rd_en[NRD*U_LDST + 1 +: 5] = '0;
+  assign u_rd_addr[NRD*AW*U_LDST + AW +: 5*AW] = '0;
+  assign u_rd_en[NRD*U_VEC + 3 +: 3] = '0;
+  assign u_rd_addr[NRD*AW*U_VEC + 3*AW +: 3*AW] = '0;
+  assign u_rd_en[NRD*U_SFU + 1 +: 5] = '0;
+  assign u_rd_addr[NRD*AW*U_SFU + AW +: 5*AW] = '0;
+  assign u_rd_en[NRD*U_MATVEC + 1 +: 5] = '0;
+  assign u_rd_addr[NRD*AW*U_MATVEC + AW +: 5*AW] = '0;
+  assign u_rd_en[NRD*U_NORM + 3 +: 3] = '0;
+  assign u_rd_addr[NRD*AW*U_NORM + 3*AW +: 3*AW] = '0;
+  assign u_rd_en[NRD*U_WKV4 + 4 +: 2] = '0;
+  assign u_rd_addr[NRD*AW*U_WKV4 + 4*AW +: 2*AW] = '0;
+  assign u_rd_en[NRD*U_WKV5 + 5 +: 1] = '0;
+  assign u_rd_addr[NRD*AW*U_WKV5 + 5*AW +: AW] = '0;
+  assign u_rd_en[NRD*U_BONUS7 + 4 +: 2] = '0;
+  assign u_rd_addr[NRD*AW*U_BONUS7 + 4*AW +: 2*AW] = '0;
+
+  // ---------------------------------------------------------------- units
+  logic [NU-1:0] u_busy;
+
+  ldst_unit #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS), .N_VREG(N_VREG)) u_ldst (
+    .clk_i, .rst_ni, .start_i(u_start[U_LDST]), .op_i(op),
+    .n_i(op == 8'(rwkvacc_hw_pkg::OP_STOREV) ? sn[0] : n), .dst_i(dst), .src0_i(s[0]),
+    .src0_e_i(se[0]), .addr_i(addr), .eaddr_i(addr2), .busy_o(u_busy[U_LDST]),
+    .done_o(u_done[U_LDST]), .dst_e_o(u_dst_e[32*U_LDST +: 32]),
+    .dst_n_o(u_dst_n[13*U_LDST +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_LDST]), .rd0_addr_o(u_rd_addr[NRD*AW*U_LDST +: AW]),
+    .rd0_data_i(rdd[0]),
+    .wr_en_o(u_wr_en[U_LDST]), .wr_addr_o(u_wr_addr[AW*U_LDST +: AW]),
+    .wr_data_o(u_wr_data[32*U_LDST +: 32]),
+    .mrd_req_o(u_mrd_req[U_LDST]), .mrd_gnt_i(g_rgnt[U_LDST]),
+    .mrd_addr_o(u_mrd_addr[64*U_LDST +: 64]), .mrd_bytes_o(u_mrd_bytes[32*U_LDST +: 32]),
+    .mrd_vld_i(g_rvld[U_LDST]), .mrd_rdy_o(u_mrd_rdy[U_LDST]), .mrd_data_i(rdata1),
+    .mwr_req_o(u_mwr_req[U_LDST]), .mwr_gnt_i(g_wgnt[U_LDST]),
+    .mwr_addr_o(u_mwr_addr[64*U_LDST +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_LDST +: 32]),
+    .mwr_vld_o(u_mwr_vld[U_LDST]), .mwr_rdy_i(g_wrdy[U_LDST]),
+    .mwr_data_o(u_mwr_data[DW*U_LDST +: DW]), .mwr_done_i(g_wdone[U_LDST])
+  );
+  assign u_err[U_LDST] = 1'b0;
+
+  vec_unit #(.VREG_WORDS(VREG_WORDS)) u_vec (
+    .clk_i, .rst_ni, .start_i(u_start[U_VEC]), .busy_o(u_busy[U_VEC]),
+    .done_o(u_done[U_VEC]), .err_o(u_err[U_VEC]), .op_i(op), .n_i(n),
+    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .dst_i(dst),
+    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]),
+    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]),
+    .dst_e_o(u_dst_e[32*U_VEC +: 32]), .dst_n_o(u_dst_n[13*U_VEC +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_VEC + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_VEC + 0*AW +: AW]),
+    .rd0_data_i(rdd[0]),
+    .rd1_en_o(u_rd_en[NRD*U_VEC + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_VEC + 1*AW +: AW]),
+    .rd1_data_i(rdd[1]),
+    .rd2_en_o(u_rd_en[NRD*U_VEC + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_VEC + 2*AW +: AW]),
+    .rd2_data_i(rdd[2]),
+    .wr_en_o(u_wr_en[U_VEC]), .wr_addr_o(u_wr_addr[AW*U_VEC +: AW]),
+    .wr_data_o(u_wr_data[32*U_VEC +: 32])
+  );
+
+  sfu_unit #(.VREG_WORDS(VREG_WORDS)) u_sfu (
+    .clk_i, .rst_ni, .start_i(u_start[U_SFU]), .busy_o(u_busy[U_SFU]),
+    .done_o(u_done[U_SFU]), .err_o(u_err[U_SFU]), .sub_i(sub), .n_i(n), .src0_i(s[0]),
+    .dst_i(dst), .src0_e_i(se[0]), .src0_n_i(sn[0]),
+    .dst_e_o(u_dst_e[32*U_SFU +: 32]), .dst_n_o(u_dst_n[13*U_SFU +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_SFU]), .rd0_addr_o(u_rd_addr[NRD*AW*U_SFU +: AW]),
+    .rd0_data_i(rdd[0]),
+    .wr_en_o(u_wr_en[U_SFU]), .wr_addr_o(u_wr_addr[AW*U_SFU +: AW]),
+    .wr_data_o(u_wr_data[32*U_SFU +: 32])
+  );
+
+  matvec_unit #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS), .MAX_ROWS(MV_MAX_ROWS)) u_matvec (
+    .clk_i, .rst_ni, .start_i(u_start[U_MATVEC]), .busy_o(u_busy[U_MATVEC]),
+    .done_o(u_done[U_MATVEC]), .err_o(u_err[U_MATVEC]), .sub_i(sub[0]),
+    .rows_i(mat_rows), .cols_i(mat_cols), .bits_i(mat_bits), .group_i(mat_group),
+    .q_addr_i(addr), .q_stride_i(mat_stride), .s_addr_i(addr2), .imm_i(imm),
+    .out_addr_i(io_addr), .src0_i(s[0]), .src0_e_i(se[0]), .src0_n_i(sn[0]), .dst_i(dst),
+    .dst_e_o(u_dst_e[32*U_MATVEC +: 32]), .dst_n_o(u_dst_n[13*U_MATVEC +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_MATVEC]), .rd0_addr_o(u_rd_addr[NRD*AW*U_MATVEC +: AW]),
+    .rd0_data_i(rdd[0]),
+    .wr_en_o(u_wr_en[U_MATVEC]), .wr_addr_o(u_wr_addr[AW*U_MATVEC +: AW]),
+    .wr_data_o(u_wr_data[32*U_MATVEC +: 32]),
+    .mrd0_req_o(u_mrd_req[U_MATVEC]), .mrd0_gnt_i(g_rgnt[U_MATVEC]),
+    .mrd0_addr_o(u_mrd_addr[64*U_MATVEC +: 64]),
+    .mrd0_bytes_o(u_mrd_bytes[32*U_MATVEC +: 32]), .mrd0_vld_i(g_rvld[U_MATVEC]),
+    .mrd0_rdy_o(u_mrd_rdy[U_MATVEC]), .mrd0_data_i(rdata1),
+    .mrd1_req_o(rd_req[2]), .mrd1_gnt_i(rd_gnt[2]), .mrd1_addr_o(rd_addr[128 +: 64]),
+    .mrd1_bytes_o(rd_bytes_req[64 +: 32]), .mrd1_vld_i(rd_vld[2]), .mrd1_rdy_o(rd_rdy[2]),
+    .mrd1_data_i(rd_data[2*DW +: DW]),
+    .mwr_req_o(u_mwr_req[U_MATVEC]), .mwr_gnt_i(g_wgnt[U_MATVEC]),
+    .mwr_addr_o(u_mwr_addr[64*U_MATVEC +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_MATVEC +: 32]),
+    .mwr_vld_o(u_mwr_vld[U_MATVEC]), .mwr_rdy_i(g_wrdy[U_MATVEC]),
+    .mwr_data_o(u_mwr_data[DW*U_MATVEC +: DW]), .mwr_done_i(g_wdone[U_MATVEC])
+  );
+
+  norm_unit #(.VREG_WORDS(VREG_WORDS)) u_norm (
+    .clk_i, .rst_ni, .start_i(u_start[U_NORM]), .busy_o(u_busy[U_NORM]),
+    .done_o(u_done[U_NORM]), .err_o(u_err[U_NORM]), .op_i(op), .n_i(n), .imm_i(imm),
+    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]), .src4_i(s[4]),
+    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]), .src4_e_i(se[4]),
+    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]), .src4_n_i(sn[4]),
+    .dst_i(dst), .dst_e_o(u_dst_e[32*U_NORM +: 32]), .dst_n_o(u_dst_n[13*U_NORM +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_NORM + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_NORM + 0*AW +: AW]),
+    .rd0_data_i(rdd[0]),
+    .rd1_en_o(u_rd_en[NRD*U_NORM + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_NORM + 1*AW +: AW]),
+    .rd1_data_i(rdd[1]),
+    .rd2_en_o(u_rd_en[NRD*U_NORM + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_NORM + 2*AW +: AW]),
+    .rd2_data_i(rdd[2]),
+    .wr_en_o(u_wr_en[U_NORM]), .wr_addr_o(u_wr_addr[AW*U_NORM +: AW]),
+    .wr_data_o(u_wr_data[32*U_NORM +: 32])
+  );
+
+  wkv4 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv4 (
+    .clk_i, .rst_ni, .start_i(u_start[U_WKV4]), .busy_o(u_busy[U_WKV4]),
+    .done_o(u_done[U_WKV4]), .err_o(u_err[U_WKV4]), .n_i(n), .dst_i(dst),
+    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]),
+    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]),
+    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]),
+    .dst_e_o(u_dst_e[32*U_WKV4 +: 32]), .dst_n_o(u_dst_n[13*U_WKV4 +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_WKV4 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 0*AW +: AW]),
+    .rd0_data_i(rdd[0]),
+    .rd1_en_o(u_rd_en[NRD*U_WKV4 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 1*AW +: AW]),
+    .rd1_data_i(rdd[1]),
+    .rd2_en_o(u_rd_en[NRD*U_WKV4 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 2*AW +: AW]),
+    .rd2_data_i(rdd[2]),
+    .rd3_en_o(u_rd_en[NRD*U_WKV4 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 3*AW +: AW]),
+    .rd3_data_i(rdd[3]),
+    .wr_en_o(u_wr_en[U_WKV4]), .wr_addr_o(u_wr_addr[AW*U_WKV4 +: AW]),
+    .wr_data_o(u_wr_data[32*U_WKV4 +: 32]), .state_addr_i(addr),
+    .mrd_req_o(u_mrd_req[U_WKV4]), .mrd_gnt_i(g_rgnt[U_WKV4]),
+    .mrd_addr_o(u_mrd_addr[64*U_WKV4 +: 64]), .mrd_bytes_o(u_mrd_bytes[32*U_WKV4 +: 32]),
+    .mrd_vld_i(g_rvld[U_WKV4]), .mrd_rdy_o(u_mrd_rdy[U_WKV4]), .mrd_data_i(rdata1),
+    .mwr_req_o(u_mwr_req[U_WKV4]), .mwr_gnt_i(g_wgnt[U_WKV4]),
+    .mwr_addr_o(u_mwr_addr[64*U_WKV4 +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_WKV4 +: 32]),
+    .mwr_vld_o(u_mwr_vld[U_WKV4]), .mwr_rdy_i(g_wrdy[U_WKV4]),
+    .mwr_data_o(u_mwr_data[DW*U_WKV4 +: DW]), .mwr_done_i(g_wdone[U_WKV4])
+  );
+
+  wkv5 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv5 (
+    .clk_i, .rst_ni, .start_i(u_start[U_WKV5]), .busy_o(u_busy[U_WKV5]),
+    .done_o(u_done[U_WKV5]), .err_o(u_err[U_WKV5]), .n_i(n), .imm_i(imm),
+    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]), .src4_i(s[4]), .dst_i(dst),
+    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]), .src4_e_i(se[4]),
+    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]), .src4_n_i(sn[4]),
+    .dst_e_o(u_dst_e[32*U_WKV5 +: 32]), .dst_n_o(u_dst_n[13*U_WKV5 +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_WKV5 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 0*AW +: AW]),
+    .rd0_data_i(rdd[0]),
+    .rd1_en_o(u_rd_en[NRD*U_WKV5 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 1*AW +: AW]),
+    .rd1_data_i(rdd[1]),
+    .rd2_en_o(u_rd_en[NRD*U_WKV5 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 2*AW +: AW]),
+    .rd2_data_i(rdd[2]),
+    .rd3_en_o(u_rd_en[NRD*U_WKV5 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 3*AW +: AW]),
+    .rd3_data_i(rdd[3]),
+    .rd4_en_o(u_rd_en[NRD*U_WKV5 + 4]), .rd4_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 4*AW +: AW]),
+    .rd4_data_i(rdd[4]),
+    .wr_en_o(u_wr_en[U_WKV5]), .wr_addr_o(u_wr_addr[AW*U_WKV5 +: AW]),
+    .wr_data_o(u_wr_data[32*U_WKV5 +: 32]), .state_addr_i(addr),
+    .mrd_req_o(u_mrd_req[U_WKV5]), .mrd_gnt_i(g_rgnt[U_WKV5]),
+    .mrd_addr_o(u_mrd_addr[64*U_WKV5 +: 64]), .mrd_bytes_o(u_mrd_bytes[32*U_WKV5 +: 32]),
+    .mrd_vld_i(g_rvld[U_WKV5]), .mrd_rdy_o(u_mrd_rdy[U_WKV5]), .mrd_data_i(rdata1),
+    .mwr_req_o(u_mwr_req[U_WKV5]), .mwr_gnt_i(g_wgnt[U_WKV5]),
+    .mwr_addr_o(u_mwr_addr[64*U_WKV5 +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_WKV5 +: 32]),
+    .mwr_vld_o(u_mwr_vld[U_WKV5]), .mwr_rdy_i(g_wrdy[U_WKV5]),
+    .mwr_data_o(u_mwr_data[DW*U_WKV5 +: DW]), .mwr_done_i(g_wdone[U_WKV5])
+  );
+
+  wkv7 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv7 (
+    .clk_i, .rst_ni, .start_i(u_start[U_WKV7]), .busy_o(u_busy[U_WKV7]),
+    .done_o(u_done[U_WKV7]), .err_o(u_err[U_WKV7]), .n_i(n), .imm_i(imm),
+    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]), .src4_i(s[4]), .src5_i(s[5]),
+    .dst_i(dst),
+    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]), .src4_e_i(se[4]),
+    .src5_e_i(se[5]),
+    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]), .src4_n_i(sn[4]),
+    .src5_n_i(sn[5]),
+    .dst_e_o(u_dst_e[32*U_WKV7 +: 32]), .dst_n_o(u_dst_n[13*U_WKV7 +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_WKV7 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 0*AW +: AW]),
+    .rd0_data_i(rdd[0]),
+    .rd1_en_o(u_rd_en[NRD*U_WKV7 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 1*AW +: AW]),
+    .rd1_data_i(rdd[1]),
+    .rd2_en_o(u_rd_en[NRD*U_WKV7 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 2*AW +: AW]),
+    .rd2_data_i(rdd[2]),
+    .rd3_en_o(u_rd_en[NRD*U_WKV7 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 3*AW +: AW]),
+    .rd3_data_i(rdd[3]),
+    .rd4_en_o(u_rd_en[NRD*U_WKV7 + 4]), .rd4_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 4*AW +: AW]),
+    .rd4_data_i(rdd[4]),
+    .rd5_en_o(u_rd_en[NRD*U_WKV7 + 5]), .rd5_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 5*AW +: AW]),
+    .rd5_data_i(rdd[5]),
+    .wr_en_o(u_wr_en[U_WKV7]), .wr_addr_o(u_wr_addr[AW*U_WKV7 +: AW]),
+    .wr_data_o(u_wr_data[32*U_WKV7 +: 32]), .state_addr_i(addr),
+    .mrd_req_o(u_mrd_req[U_WKV7]), .mrd_gnt_i(g_rgnt[U_WKV7]),
+    .mrd_addr_o(u_mrd_addr[64*U_WKV7 +: 64]), .mrd_bytes_o(u_mrd_bytes[32*U_WKV7 +: 32]),
+    .mrd_vld_i(g_rvld[U_WKV7]), .mrd_rdy_o(u_mrd_rdy[U_WKV7]), .mrd_data_i(rdata1),
+    .mwr_req_o(u_mwr_req[U_WKV7]), .mwr_gnt_i(g_wgnt[U_WKV7]),
+    .mwr_addr_o(u_mwr_addr[64*U_WKV7 +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_WKV7 +: 32]),
+    .mwr_vld_o(u_mwr_vld[U_WKV7]), .mwr_rdy_i(g_wrdy[U_WKV7]),
+    .mwr_data_o(u_mwr_data[DW*U_WKV7 +: DW]), .mwr_done_i(g_wdone[U_WKV7])
+  );
+
+  bonus7 #(.VREG_WORDS(VREG_WORDS)) u_bonus7 (
+    .clk_i, .rst_ni, .start_i(u_start[U_BONUS7]), .busy_o(u_busy[U_BONUS7]),
+    .done_o(u_done[U_BONUS7]), .err_o(u_err[U_BONUS7]), .n_i(n), .imm_i(imm),
+    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]), .dst_i(dst),
+    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]),
+    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]),
+    .dst_e_o(u_dst_e[32*U_BONUS7 +: 32]), .dst_n_o(u_dst_n[13*U_BONUS7 +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_BONUS7 + 0]),
+    .rd0_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 0*AW +: AW]), .rd0_data_i(rdd[0]),
+    .rd1_en_o(u_rd_en[NRD*U_BONUS7 + 1]),
+    .rd1_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 1*AW +: AW]), .rd1_data_i(rdd[1]),
+    .rd2_en_o(u_rd_en[NRD*U_BONUS7 + 2]),
+    .rd2_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 2*AW +: AW]), .rd2_data_i(rdd[2]),
+    .rd3_en_o(u_rd_en[NRD*U_BONUS7 + 3]),
+    .rd3_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 3*AW +: AW]), .rd3_data_i(rdd[3]),
+    .wr_en_o(u_wr_en[U_BONUS7]), .wr_addr_o(u_wr_addr[AW*U_BONUS7 +: AW]),
+    .wr_data_o(u_wr_data[32*U_BONUS7 +: 32])
+  );
+
+  // ---------------------------------------------------------------- DMA
+  dma #(.N_RD(3), .N_WR(1), .BUS_BYTES(BUS_BYTES), .MAX_BURSTS(MAX_BURSTS), .ID_W(ID_W)) u_dma (
+    .clk_i, .rst_ni,
+    .mrd_req_i(rd_req), .mrd_gnt_o(rd_gnt), .mrd_addr_i(rd_addr), .mrd_bytes_i(rd_bytes_req),
+    .mrd_vld_o(rd_vld), .mrd_rdy_i(rd_rdy), .mrd_data_o(rd_data), .mrd_err_o(rd_err),
+    .mwr_req_i(wr_req), .mwr_gnt_o(wr_gnt), .mwr_addr_i(wr_addr), .mwr_bytes_i(wr_bytes_req),
+    .mwr_vld_i(wr_vld), .mwr_rdy_o(wr_rdy), .mwr_data_i(wr_data), .mwr_done_o(wr_done),
+    .mwr_err_o(wr_err),
+    .m_axi_awid_o, .m_axi_awaddr_o, .m_axi_awlen_o, .m_axi_awsize_o, .m_axi_awburst_o,
+    .m_axi_awcache_o, .m_axi_awprot_o, .m_axi_awvalid_o, .m_axi_awready_i,
+    .m_axi_wdata_o, .m_axi_wstrb_o, .m_axi_wlast_o, .m_axi_wvalid_o, .m_axi_wready_i,
+    .m_axi_bid_i, .m_axi_bresp_i, .m_axi_bvalid_i, .m_axi_bready_o,
+    .m_axi_arid_o, .m_axi_araddr_o, .m_axi_arlen_o, .m_axi_arsize_o, .m_axi_arburst_o,
+    .m_axi_arcache_o, .m_axi_arprot_o, .m_axi_arvalid_o, .m_axi_arready_i,
+    .m_axi_rid_i, .m_axi_rdata_i, .m_axi_rresp_i, .m_axi_rlast_i, .m_axi_rvalid_i,
+    .m_axi_rready_o
+  );
+
+  // Not used yet: ABORT (a program always runs to END or an error), the units'
+  // busy lines (the sequencer waits for done), bus error responses (SLVERR is
+  // not reported: device memory is plain RAM here) and IRQ_EN (regfile's irq_o).
+  logic unused;
+  assign unused = ^{ctrl_abort, ctrl_irq_en, u_busy, rd_err, wr_err};
+endmodule
