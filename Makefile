@@ -116,11 +116,12 @@ lint:
 	    $(VERILATOR) --lint-only $(VFLAGS) --top-module $$t rtl/$$t.sv; done; \
 	echo "lint: $(words $(RTL_TOPS)) modules clean"
 
-test: deps build/asan/rwkvacc $(UNIT_BINS) $(TB_BINS)
+test: deps build/asan/rwkvacc $(UNIT_BINS) $(TB_BINS) $(SIM_LIB)
 	@scripts/run-tests.sh $(UNIT_BINS) $(TB_BINS) $(sort $(wildcard tests/cli/test_*.sh))
 
-test-long: deps $(LONG_BINS)
-	@scripts/run-tests.sh $(LONG_BINS)
+test-long: deps build/rwkvacc $(LONG_BINS) $(SIM_LIB)
+	@RWKVACC=$(abspath build/rwkvacc) scripts/run-tests.sh $(LONG_BINS) \
+	    $(sort $(wildcard tests/long/test_*.sh))
 
 # Regenerates what the generators own (committed; make test fails when stale):
 # the special-function tables and the hardware spec's header, SV package, regmap.

@@ -16,7 +16,7 @@
 //             bitlen(max|v| |s|) (= bitlen of the largest |v s|);
 //             P4 read v: shift(v s, k3) staged in wkv_merge
 //   output pass of wkv_merge into DST.
-// Cycles: about 5 n + 12 H + 20. Not here: the sequencer's register-number
+// Cycles: about 4 n + 9 H + 30. Not here: the sequencer's register-number
 // checks; the unit takes its operands held stable from start_i to done_o.
 
 `include "rwkvacc_hw.svh"

@@ -148,14 +148,6 @@ module rwkvacc_top #(
     .mrd_data_i(rd_data[0 +: DW])
   );
 
-  logic [4:0] s [6];
-  logic [31:0] se [6];
-  logic [12:0] sn [6];
-  for (genvar i = 0; i < 6; i++) begin : g_src
-    assign s[i]  = src[5*i +: 5];
-    assign se[i] = src_e[32*i +: 32];
-    assign sn[i] = src_n[13*i +: 13];
-  end
 
   // ---------------------------------------------------------------- register file
   logic [NU*NRD-1:0] u_rd_en;
@@ -166,10 +158,6 @@ module rwkvacc_top #(
   logic [NRD-1:0] vrf_rd_en;
   logic [NRD*AW-1:0] vrf_rd_addr;
   logic [NRD*32-1:0] vrf_rd_data;
-  logic [31:0] rdd [NRD];
-  for (genvar k = 0; k < NRD; k++) begin : g_rdd
-    assign rdd[k] = vrf_rd_data[32*k +: 32];
-  end
 
   assign vrf_rd_en   = u_rd_en[NRD*unit +: NRD];
   assign vrf_rd_addr = u_rd_addr[NRD*AW*unit +: NRD*AW];
@@ -254,12 +242,12 @@ module rwkvacc_top #(
 
   ldst_unit #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS), .N_VREG(N_VREG)) u_ldst (
     .clk_i, .rst_ni, .start_i(u_start[U_LDST]), .op_i(op),
-    .n_i(op == 8'(rwkvacc_hw_pkg::OP_STOREV) ? sn[0] : n), .dst_i(dst), .src0_i(s[0]),
-    .src0_e_i(se[0]), .addr_i(addr), .eaddr_i(addr2), .busy_o(u_busy[U_LDST]),
+    .n_i(op == 8'(rwkvacc_hw_pkg::OP_STOREV) ? src_n[0 +: 13] : n), .dst_i(dst), .src0_i(src[0 +: 5]),
+    .src0_e_i(src_e[0 +: 32]), .addr_i(addr), .eaddr_i(addr2), .busy_o(u_busy[U_LDST]),
     .done_o(u_done[U_LDST]), .dst_e_o(u_dst_e[32*U_LDST +: 32]),
     .dst_n_o(u_dst_n[13*U_LDST +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_LDST]), .rd0_addr_o(u_rd_addr[NRD*AW*U_LDST +: AW]),
-    .rd0_data_i(rdd[0]),
+    .rd0_data_i(vrf_rd_data[0 +: 32]),
     .wr_en_o(u_wr_en[U_LDST]), .wr_addr_o(u_wr_addr[AW*U_LDST +: AW]),
     .wr_data_o(u_wr_data[32*U_LDST +: 32]),
     .mrd_req_o(u_mrd_req[U_LDST]), .mrd_gnt_i(g_rgnt[U_LDST]),
@@ -275,27 +263,27 @@ module rwkvacc_top #(
   vec_unit #(.VREG_WORDS(VREG_WORDS)) u_vec (
     .clk_i, .rst_ni, .start_i(u_start[U_VEC]), .busy_o(u_busy[U_VEC]),
     .done_o(u_done[U_VEC]), .err_o(u_err[U_VEC]), .op_i(op), .n_i(n),
-    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .dst_i(dst),
-    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]),
-    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]),
+    .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .dst_i(dst),
+    .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]),
+    .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]),
     .dst_e_o(u_dst_e[32*U_VEC +: 32]), .dst_n_o(u_dst_n[13*U_VEC +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_VEC + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_VEC + 0*AW +: AW]),
-    .rd0_data_i(rdd[0]),
+    .rd0_data_i(vrf_rd_data[0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_VEC + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_VEC + 1*AW +: AW]),
-    .rd1_data_i(rdd[1]),
+    .rd1_data_i(vrf_rd_data[32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_VEC + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_VEC + 2*AW +: AW]),
-    .rd2_data_i(rdd[2]),
+    .rd2_data_i(vrf_rd_data[64 +: 32]),
     .wr_en_o(u_wr_en[U_VEC]), .wr_addr_o(u_wr_addr[AW*U_VEC +: AW]),
     .wr_data_o(u_wr_data[32*U_VEC +: 32])
   );
 
   sfu_unit #(.VREG_WORDS(VREG_WORDS)) u_sfu (
     .clk_i, .rst_ni, .start_i(u_start[U_SFU]), .busy_o(u_busy[U_SFU]),
-    .done_o(u_done[U_SFU]), .err_o(u_err[U_SFU]), .sub_i(sub), .n_i(n), .src0_i(s[0]),
-    .dst_i(dst), .src0_e_i(se[0]), .src0_n_i(sn[0]),
+    .done_o(u_done[U_SFU]), .err_o(u_err[U_SFU]), .sub_i(sub), .n_i(n), .src0_i(src[0 +: 5]),
+    .dst_i(dst), .src0_e_i(src_e[0 +: 32]), .src0_n_i(src_n[0 +: 13]),
     .dst_e_o(u_dst_e[32*U_SFU +: 32]), .dst_n_o(u_dst_n[13*U_SFU +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_SFU]), .rd0_addr_o(u_rd_addr[NRD*AW*U_SFU +: AW]),
-    .rd0_data_i(rdd[0]),
+    .rd0_data_i(vrf_rd_data[0 +: 32]),
     .wr_en_o(u_wr_en[U_SFU]), .wr_addr_o(u_wr_addr[AW*U_SFU +: AW]),
     .wr_data_o(u_wr_data[32*U_SFU +: 32])
   );
@@ -305,10 +293,10 @@ module rwkvacc_top #(
     .done_o(u_done[U_MATVEC]), .err_o(u_err[U_MATVEC]), .sub_i(sub[0]),
     .rows_i(mat_rows), .cols_i(mat_cols), .bits_i(mat_bits), .group_i(mat_group),
     .q_addr_i(addr), .q_stride_i(mat_stride), .s_addr_i(addr2), .imm_i(imm),
-    .out_addr_i(io_addr), .src0_i(s[0]), .src0_e_i(se[0]), .src0_n_i(sn[0]), .dst_i(dst),
+    .out_addr_i(io_addr), .src0_i(src[0 +: 5]), .src0_e_i(src_e[0 +: 32]), .src0_n_i(src_n[0 +: 13]), .dst_i(dst),
     .dst_e_o(u_dst_e[32*U_MATVEC +: 32]), .dst_n_o(u_dst_n[13*U_MATVEC +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_MATVEC]), .rd0_addr_o(u_rd_addr[NRD*AW*U_MATVEC +: AW]),
-    .rd0_data_i(rdd[0]),
+    .rd0_data_i(vrf_rd_data[0 +: 32]),
     .wr_en_o(u_wr_en[U_MATVEC]), .wr_addr_o(u_wr_addr[AW*U_MATVEC +: AW]),
     .wr_data_o(u_wr_data[32*U_MATVEC +: 32]),
     .mrd0_req_o(u_mrd_req[U_MATVEC]), .mrd0_gnt_i(g_rgnt[U_MATVEC]),
@@ -327,16 +315,16 @@ module rwkvacc_top #(
   norm_unit #(.VREG_WORDS(VREG_WORDS)) u_norm (
     .clk_i, .rst_ni, .start_i(u_start[U_NORM]), .busy_o(u_busy[U_NORM]),
     .done_o(u_done[U_NORM]), .err_o(u_err[U_NORM]), .op_i(op), .n_i(n), .imm_i(imm),
-    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]), .src4_i(s[4]),
-    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]), .src4_e_i(se[4]),
-    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]), .src4_n_i(sn[4]),
+    .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]), .src4_i(src[20 +: 5]),
+    .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]), .src3_e_i(src_e[96 +: 32]), .src4_e_i(src_e[128 +: 32]),
+    .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]), .src4_n_i(src_n[52 +: 13]),
     .dst_i(dst), .dst_e_o(u_dst_e[32*U_NORM +: 32]), .dst_n_o(u_dst_n[13*U_NORM +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_NORM + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_NORM + 0*AW +: AW]),
-    .rd0_data_i(rdd[0]),
+    .rd0_data_i(vrf_rd_data[0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_NORM + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_NORM + 1*AW +: AW]),
-    .rd1_data_i(rdd[1]),
+    .rd1_data_i(vrf_rd_data[32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_NORM + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_NORM + 2*AW +: AW]),
-    .rd2_data_i(rdd[2]),
+    .rd2_data_i(vrf_rd_data[64 +: 32]),
     .wr_en_o(u_wr_en[U_NORM]), .wr_addr_o(u_wr_addr[AW*U_NORM +: AW]),
     .wr_data_o(u_wr_data[32*U_NORM +: 32])
   );
@@ -344,18 +332,18 @@ module rwkvacc_top #(
   wkv4 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv4 (
     .clk_i, .rst_ni, .start_i(u_start[U_WKV4]), .busy_o(u_busy[U_WKV4]),
     .done_o(u_done[U_WKV4]), .err_o(u_err[U_WKV4]), .n_i(n), .dst_i(dst),
-    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]),
-    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]),
-    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]),
+    .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]),
+    .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]), .src3_e_i(src_e[96 +: 32]),
+    .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]),
     .dst_e_o(u_dst_e[32*U_WKV4 +: 32]), .dst_n_o(u_dst_n[13*U_WKV4 +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_WKV4 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 0*AW +: AW]),
-    .rd0_data_i(rdd[0]),
+    .rd0_data_i(vrf_rd_data[0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_WKV4 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 1*AW +: AW]),
-    .rd1_data_i(rdd[1]),
+    .rd1_data_i(vrf_rd_data[32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_WKV4 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 2*AW +: AW]),
-    .rd2_data_i(rdd[2]),
+    .rd2_data_i(vrf_rd_data[64 +: 32]),
     .rd3_en_o(u_rd_en[NRD*U_WKV4 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 3*AW +: AW]),
-    .rd3_data_i(rdd[3]),
+    .rd3_data_i(vrf_rd_data[96 +: 32]),
     .wr_en_o(u_wr_en[U_WKV4]), .wr_addr_o(u_wr_addr[AW*U_WKV4 +: AW]),
     .wr_data_o(u_wr_data[32*U_WKV4 +: 32]), .state_addr_i(addr),
     .mrd_req_o(u_mrd_req[U_WKV4]), .mrd_gnt_i(g_rgnt[U_WKV4]),
@@ -370,20 +358,20 @@ module rwkvacc_top #(
   wkv5 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv5 (
     .clk_i, .rst_ni, .start_i(u_start[U_WKV5]), .busy_o(u_busy[U_WKV5]),
     .done_o(u_done[U_WKV5]), .err_o(u_err[U_WKV5]), .n_i(n), .imm_i(imm),
-    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]), .src4_i(s[4]), .dst_i(dst),
-    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]), .src4_e_i(se[4]),
-    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]), .src4_n_i(sn[4]),
+    .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]), .src4_i(src[20 +: 5]), .dst_i(dst),
+    .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]), .src3_e_i(src_e[96 +: 32]), .src4_e_i(src_e[128 +: 32]),
+    .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]), .src4_n_i(src_n[52 +: 13]),
     .dst_e_o(u_dst_e[32*U_WKV5 +: 32]), .dst_n_o(u_dst_n[13*U_WKV5 +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_WKV5 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 0*AW +: AW]),
-    .rd0_data_i(rdd[0]),
+    .rd0_data_i(vrf_rd_data[0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_WKV5 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 1*AW +: AW]),
-    .rd1_data_i(rdd[1]),
+    .rd1_data_i(vrf_rd_data[32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_WKV5 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 2*AW +: AW]),
-    .rd2_data_i(rdd[2]),
+    .rd2_data_i(vrf_rd_data[64 +: 32]),
     .rd3_en_o(u_rd_en[NRD*U_WKV5 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 3*AW +: AW]),
-    .rd3_data_i(rdd[3]),
+    .rd3_data_i(vrf_rd_data[96 +: 32]),
     .rd4_en_o(u_rd_en[NRD*U_WKV5 + 4]), .rd4_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 4*AW +: AW]),
-    .rd4_data_i(rdd[4]),
+    .rd4_data_i(vrf_rd_data[128 +: 32]),
     .wr_en_o(u_wr_en[U_WKV5]), .wr_addr_o(u_wr_addr[AW*U_WKV5 +: AW]),
     .wr_data_o(u_wr_data[32*U_WKV5 +: 32]), .state_addr_i(addr),
     .mrd_req_o(u_mrd_req[U_WKV5]), .mrd_gnt_i(g_rgnt[U_WKV5]),
@@ -398,25 +386,25 @@ module rwkvacc_top #(
   wkv7 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv7 (
     .clk_i, .rst_ni, .start_i(u_start[U_WKV7]), .busy_o(u_busy[U_WKV7]),
     .done_o(u_done[U_WKV7]), .err_o(u_err[U_WKV7]), .n_i(n), .imm_i(imm),
-    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]), .src4_i(s[4]), .src5_i(s[5]),
+    .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]), .src4_i(src[20 +: 5]), .src5_i(src[25 +: 5]),
     .dst_i(dst),
-    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]), .src4_e_i(se[4]),
-    .src5_e_i(se[5]),
-    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]), .src4_n_i(sn[4]),
-    .src5_n_i(sn[5]),
+    .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]), .src3_e_i(src_e[96 +: 32]), .src4_e_i(src_e[128 +: 32]),
+    .src5_e_i(src_e[160 +: 32]),
+    .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]), .src4_n_i(src_n[52 +: 13]),
+    .src5_n_i(src_n[65 +: 13]),
     .dst_e_o(u_dst_e[32*U_WKV7 +: 32]), .dst_n_o(u_dst_n[13*U_WKV7 +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_WKV7 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 0*AW +: AW]),
-    .rd0_data_i(rdd[0]),
+    .rd0_data_i(vrf_rd_data[0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_WKV7 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 1*AW +: AW]),
-    .rd1_data_i(rdd[1]),
+    .rd1_data_i(vrf_rd_data[32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_WKV7 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 2*AW +: AW]),
-    .rd2_data_i(rdd[2]),
+    .rd2_data_i(vrf_rd_data[64 +: 32]),
     .rd3_en_o(u_rd_en[NRD*U_WKV7 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 3*AW +: AW]),
-    .rd3_data_i(rdd[3]),
+    .rd3_data_i(vrf_rd_data[96 +: 32]),
     .rd4_en_o(u_rd_en[NRD*U_WKV7 + 4]), .rd4_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 4*AW +: AW]),
-    .rd4_data_i(rdd[4]),
+    .rd4_data_i(vrf_rd_data[128 +: 32]),
     .rd5_en_o(u_rd_en[NRD*U_WKV7 + 5]), .rd5_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 5*AW +: AW]),
-    .rd5_data_i(rdd[5]),
+    .rd5_data_i(vrf_rd_data[160 +: 32]),
     .wr_en_o(u_wr_en[U_WKV7]), .wr_addr_o(u_wr_addr[AW*U_WKV7 +: AW]),
     .wr_data_o(u_wr_data[32*U_WKV7 +: 32]), .state_addr_i(addr),
     .mrd_req_o(u_mrd_req[U_WKV7]), .mrd_gnt_i(g_rgnt[U_WKV7]),
@@ -431,18 +419,18 @@ module rwkvacc_top #(
   bonus7 #(.VREG_WORDS(VREG_WORDS)) u_bonus7 (
     .clk_i, .rst_ni, .start_i(u_start[U_BONUS7]), .busy_o(u_busy[U_BONUS7]),
     .done_o(u_done[U_BONUS7]), .err_o(u_err[U_BONUS7]), .n_i(n), .imm_i(imm),
-    .src0_i(s[0]), .src1_i(s[1]), .src2_i(s[2]), .src3_i(s[3]), .dst_i(dst),
-    .src0_e_i(se[0]), .src1_e_i(se[1]), .src2_e_i(se[2]), .src3_e_i(se[3]),
-    .src0_n_i(sn[0]), .src1_n_i(sn[1]), .src2_n_i(sn[2]), .src3_n_i(sn[3]),
+    .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]), .dst_i(dst),
+    .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]), .src3_e_i(src_e[96 +: 32]),
+    .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]),
     .dst_e_o(u_dst_e[32*U_BONUS7 +: 32]), .dst_n_o(u_dst_n[13*U_BONUS7 +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_BONUS7 + 0]),
-    .rd0_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 0*AW +: AW]), .rd0_data_i(rdd[0]),
+    .rd0_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 0*AW +: AW]), .rd0_data_i(vrf_rd_data[0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_BONUS7 + 1]),
-    .rd1_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 1*AW +: AW]), .rd1_data_i(rdd[1]),
+    .rd1_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 1*AW +: AW]), .rd1_data_i(vrf_rd_data[32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_BONUS7 + 2]),
-    .rd2_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 2*AW +: AW]), .rd2_data_i(rdd[2]),
+    .rd2_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 2*AW +: AW]), .rd2_data_i(vrf_rd_data[64 +: 32]),
     .rd3_en_o(u_rd_en[NRD*U_BONUS7 + 3]),
-    .rd3_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 3*AW +: AW]), .rd3_data_i(rdd[3]),
+    .rd3_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 3*AW +: AW]), .rd3_data_i(vrf_rd_data[96 +: 32]),
     .wr_en_o(u_wr_en[U_BONUS7]), .wr_addr_o(u_wr_addr[AW*U_BONUS7 +: AW]),
     .wr_data_o(u_wr_data[32*U_BONUS7 +: 32])
   );

@@ -6,7 +6,7 @@
 // Word interface: while take_o is high the caller may issue one word read (from a
 // RAM with one cycle of latency); the word arrives with word_vld_i the next cycle.
 // take_o depends only on registers. One beat is filled while the previous one
-// waits on the bus. Not a DMA: alignment, bursts and AXI are the DMA's.
+// waits on the bus; without stalls a beat takes WPB + 1 cycles. Not a DMA: alignment, bursts and AXI are the DMA's.
 `include "rwkvacc_hw.svh"
 
 module wkv4_wr #(
@@ -93,11 +93,11 @@ module wkv4_wr #(
         fcnt_d = fcnt_q + CW'(1);
       end
       if (mwr_vld_o && mwr_rdy_i) ovld_d = 1'b0;
-      // The filled beat moves out when the bus beat is free or leaves now. All its
-      // words have landed, so nothing arrives in this cycle.
-      move = (bw != '0) && (fcnt_q == bw) && (!ovld_q || (mwr_vld_o && mwr_rdy_i));
+      // The filled beat (with a word landing now) moves out when the bus beat
+      // is free or leaves now; every word of it was issued, so none is in flight.
+      move = (bw != '0) && (fcnt_d == bw) && (!ovld_q || (mwr_vld_o && mwr_rdy_i));
       if (move) begin
-        obuf_d = fill_q;
+        obuf_d = fill_d;
         ovld_d = 1'b1;
         fill_d = '0;
         icnt_d = '0;

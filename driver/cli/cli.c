@@ -214,6 +214,13 @@ int cli_weight_options(const char *cmd, const cli_weights *w, uint32_t *bits,
     return CLI_CONTINUE;
 }
 
+void cli_card_options(const cli_card *c, rwkvacc_ctx_options *opt)
+{
+    opt->trace = c->trace;
+    opt->mem_latency = (uint32_t)c->latency;
+    opt->mem_bytes_per_cycle = (uint32_t)c->bw;
+}
+
 int cli_session_open(cli_session *s, int want, const char *model_path,
                      const char *backend, const char *vocab)
 {

@@ -107,6 +107,23 @@ int cli_weight_options(const char *cmd, const cli_weights *w, uint32_t *bits,
                        uint32_t *group);
 void cli_session_close(cli_session *s);
 
+/* The simulated card's options (backend sim): --trace FILE.fst, --mem-latency
+ * CYCLES, --mem-bw BYTES per cycle; CLI_CARD_OPTS(c) in the option table, then
+ * cli_card_options copies them into the context options. */
+typedef struct cli_card {
+    const char *trace;
+    uint64_t latency, bw; /* 0: not given */
+} cli_card;
+#define CLI_CARD_OPTS(c)                                                                 \
+    {"--trace", NULL, CLI_STR, &(c).trace, 0, 0, 0, 0},                                  \
+    {"--mem-latency", NULL, CLI_UINT, &(c).latency, 1, 100000, 0, 0},                    \
+    {"--mem-bw", NULL, CLI_UINT, &(c).bw, 1, 4096, 0, 0}
+void cli_card_options(const cli_card *c, rwkvacc_ctx_options *opt);
+#define CLI_CARD_HELP                                                                    \
+    "  --trace FILE.fst    sim backend: write the card's waveform (FST)\n"                 \
+    "  --mem-latency N     sim backend: memory latency in cycles (default 100)\n"          \
+    "  --mem-bw N          sim backend: memory bytes per cycle (default the bus width)\n"
+
 /* ---------------------------------------------------------------- files */
 
 /* Reads a whole file (or standard input when path is NULL or "-") into a malloc'd

@@ -31,7 +31,8 @@ static const char generate_help[] =
     "  --echo                write the prompt first\n"
     "  --weights int8|int4   quantize a float model on the fly (integer backends;\n"
     "                        default: the weights as the model file has them)\n"
-    "  --group G             INT4 group size, even, 32 to 128 (default 64)\n";
+    "  --group G             INT4 group size, even, 32 to 128 (default 64)\n"
+    CLI_CARD_HELP;
 
 int cmd_generate(int argc, char **argv)
 {
@@ -40,6 +41,7 @@ int cmd_generate(int argc, char **argv)
     double temperature = 1.0, top_p = 0.85;
     int echo = 0;
     cli_weights wopt = {NULL, 0};
+    cli_card card = {NULL, 0, 0};
     cli_opt opts[] = {
         {"--model", "-m", CLI_STR, &model, 0, 0, 1, 0},
         {"--backend", "-b", CLI_STR, &backend, 0, 0, 0, 0},
@@ -51,6 +53,7 @@ int cmd_generate(int argc, char **argv)
         {"--seed", "-s", CLI_UINT, &seed, 0, 18446744073709551615.0, 0, 0},
         {"--echo", NULL, CLI_FLAG, &echo, 0, 0, 0, 0},
         CLI_WEIGHT_OPTS(wopt),
+        CLI_CARD_OPTS(card),
         {NULL, NULL, CLI_STR, NULL, 0, 0, 0, 0},
     };
     const char *pos[1];
@@ -61,6 +64,7 @@ int cmd_generate(int argc, char **argv)
     rwkvacc_ctx_options copt;
     memset(&copt, 0, sizeof copt);
     rc = cli_weight_options("generate", &wopt, &copt.weight_bits, &copt.group);
+    cli_card_options(&card, &copt);
     if (rc != CLI_CONTINUE)
         return rc;
 

@@ -24,7 +24,8 @@ static const char logits_help[] =
     "  --weights int8|int4 quantize a float model on the fly (integer backends;\n"
     "                      default: the weights as the model file has them)\n"
     "  --group G           INT4 group size, even, 32 to 128 (default 64)\n"
-    "  --raw               raw integer logits (integer backends only)\n";
+    "  --raw               raw integer logits (integer backends only)\n"
+    CLI_CARD_HELP;
 
 /* Reads a file of little-endian uint32 token ids, each < n_vocab. */
 static int read_tokens(const char *path, uint32_t n_vocab, const char *model,
@@ -75,6 +76,7 @@ int cmd_logits(int argc, char **argv)
     const char *model = NULL, *backend = "ref", *vocab = NULL, *prompt = NULL;
     const char *tokens = NULL, *out = NULL;
     cli_weights wopt = {NULL, 0};
+    cli_card card = {NULL, 0, 0};
     int raw = 0; /* integer logits as the integer backends compute them */
     cli_opt opts[] = {
         {"--model", "-m", CLI_STR, &model, 0, 0, 1, 0},
@@ -85,6 +87,7 @@ int cmd_logits(int argc, char **argv)
         {"--out", "-o", CLI_STR, &out, 0, 0, 1, 0},
         {"--raw", NULL, CLI_FLAG, &raw, 0, 0, 0, 0},
         CLI_WEIGHT_OPTS(wopt),
+        CLI_CARD_OPTS(card),
         {NULL, NULL, CLI_STR, NULL, 0, 0, 0, 0},
     };
     const char *pos[1];
@@ -95,6 +98,7 @@ int cmd_logits(int argc, char **argv)
     rwkvacc_ctx_options copt;
     memset(&copt, 0, sizeof copt);
     rc = cli_weight_options("logits", &wopt, &copt.weight_bits, &copt.group);
+    cli_card_options(&card, &copt);
     if (rc != CLI_CONTINUE)
         return rc;
     if (prompt && tokens)

@@ -23,6 +23,7 @@
 // Prints "ok NAME" / "FAIL NAME: why" lines; exits non-zero on any mismatch.
 #include <verilated.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
@@ -815,6 +816,23 @@ int main(int argc, char **argv)
     }
     fails += report(cs);
 
+    // ---- all-zero results: zero weights, zero scales or a zero x (e must be 0)
+    Check c0 = {"matvec_zero"};
+    for (int i = 0; i < 60; i++) {
+        Case c = random_case(i & 1 ? 4 : 8, 80);
+        switch (i % 3) {
+        case 0:
+            std::fill(c.q8.begin(), c.q8.end(), 0);
+            std::fill(c.q4.begin(), c.q4.end(), 0);
+            break;
+        case 1: std::fill(c.sm.begin(), c.sm.end(), 0); break;
+        default: std::fill(&vrf[c.src].m[c.imm], &vrf[c.src].m[c.imm] + c.cols, 0); break;
+        }
+        layout(c);
+        check_case(c0, c);
+    }
+    fails += report(c0);
+
     // ---- operand errors: x outside the domain (|m| > 2^30 or |e| > 2^24)
     Check ce = {"matvec_err_data"};
     for (int i = 0; i < 300; i++) {
@@ -893,6 +911,12 @@ int main(int argc, char **argv)
             uint64_t cyc = check_case(ct, c, &fq, &lq);
             uint64_t qs = rw_card_row_stride(row_bytes(c));
             uint64_t beats = ((uint64_t)c.rows * qs + BB - 1) / BB;
+            // whole-segment units (rows >= 16 bytes, INT4 groups >= 32): one beat per cycle
+            bool full = row_bytes(c) >= 16 && (c.bits == 8 || c.group >= 32);
+            if (full && lq - fq + 1 != beats) {
+                if (ct.bad++ == 0)
+                    ct.first = "q beats not one per cycle [" + describe(c) + "]";
+            }
             printf("  throughput INT%d %5u x %4u g %4u: %7" PRIu64 " beats, %7" PRIu64
                    " cycles start..done (%.3f per beat), q beats in %7" PRIu64 " cycles (%.3f per beat)\n",
                    c.bits, c.rows, c.cols, c.group, beats, cyc, (double)cyc / (double)beats, lq - fq + 1,
@@ -901,8 +925,8 @@ int main(int argc, char **argv)
     }
     fails += report(ct);
 
-    uint64_t total = c8.cases + c4.cases + cs.cases + ce.cases + cz.cases + cl.cases + ct.cases;
-    uint64_t bad = c8.bad + c4.bad + cs.bad + ce.bad + cz.bad + cl.bad + ct.bad;
+    uint64_t total = c8.cases + c4.cases + cs.cases + c0.cases + ce.cases + cz.cases + cl.cases + ct.cases;
+    uint64_t bad = c8.bad + c4.bad + cs.bad + c0.bad + ce.bad + cz.bad + cl.bad + ct.bad;
     printf("tb_matvec_unit: %" PRIu64 " operations, %" PRIu64 " mismatches, %" PRIu64 " cycles\n", total, bad,
            cycle_no);
     top->final();
