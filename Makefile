@@ -28,7 +28,7 @@ OBJ      = $(patsubst %.c,build/obj/%.o,$(1))
 SOBJ     = $(patsubst %.c,build/asan/obj/%.o,$(1))
 
 .SECONDARY:
-.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean lint sim
+.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean lint sim bench-rtl synth
 all: build/rwkvacc
 
 build/obj/%.o: %.c
@@ -143,6 +143,14 @@ conformance: deps build/rwkvacc
 
 bench: deps build/rwkvacc
 	@scripts/bench.sh
+
+# Cycles per token of the RTL on the virtual card (docs/performance.md).
+bench-rtl: deps build/rwkvacc $(SIM_LIB)
+	@scripts/bench-rtl.sh
+
+# Yosys on the default configuration; the resource table of docs/resources.md.
+synth: deps
+	@scripts/synth.sh
 
 # The README's main job: generate text from a tiny model on the reference backend
 # (the 5.2 model: the tiny 7.0 one is barely trained and writes byte noise).

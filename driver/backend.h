@@ -32,6 +32,8 @@ typedef struct rw_backend {
     size_t (*state_size)(const void *impl);           /* bytes */
     void (*state_get)(const void *impl, void *buf);   /* state_size bytes */
     void (*state_set)(void *impl, const void *buf);
+    /* optional (NULL): a card's counters, as rwkvacc_ctx_card_counters */
+    void (*card_counters)(const void *impl, rwkvacc_card_counters *out);
     /* optional (NULL): event counters, as rwkvacc_ctx_events */
     void (*events)(const void *impl, uint64_t *counts, const char **names, size_t *n);
 } rw_backend;

@@ -287,6 +287,21 @@ rwkvacc_status rw_card_feed_raw(void *impl, const uint32_t *tokens, size_t n, in
     return run(impl, tokens, n, NULL, 1, raw, err);
 }
 
+static uint64_t reg64(const card *c, uint32_t lo, uint32_t hi)
+{
+    return (uint64_t)c->hal->reg_read(c->dev, hi) << 32 | c->hal->reg_read(c->dev, lo);
+}
+
+void rw_card_counters(const void *impl, rwkvacc_card_counters *out)
+{
+    const card *c = ((const card_stream *)impl)->c;
+    out->cycles = reg64(c, RWKVACC_HW_REG_CYCLES_LO, RWKVACC_HW_REG_CYCLES_HI);
+    out->bytes_read = reg64(c, RWKVACC_HW_REG_RD_BYTES_LO, RWKVACC_HW_REG_RD_BYTES_HI);
+    out->bytes_written = reg64(c, RWKVACC_HW_REG_WR_BYTES_LO, RWKVACC_HW_REG_WR_BYTES_HI);
+    out->weight_bytes_read =
+        reg64(c, RWKVACC_HW_REG_RD_WEIGHT_BYTES_LO, RWKVACC_HW_REG_RD_WEIGHT_BYTES_HI);
+}
+
 size_t rw_card_state_size(const void *impl)
 {
     return (size_t)((const card_stream *)impl)->c->state_bytes;

@@ -21,6 +21,7 @@ rwkvacc_status rw_card_feed(void *impl, const uint32_t *tokens, size_t n, float 
                             int all, rwkvacc_error *err);
 rwkvacc_status rw_card_feed_raw(void *impl, const uint32_t *tokens, size_t n, int32_t *raw,
                                 rwkvacc_error *err);
+void rw_card_counters(const void *impl, rwkvacc_card_counters *out);
 size_t rw_card_state_size(const void *impl);
 void rw_card_state_get(const void *impl, void *buf);
 void rw_card_state_set(void *impl, const void *buf);
@@ -33,7 +34,7 @@ void rw_card_state_set(void *impl, const void *buf);
         .dev_close = rw_card_dev_close, .open = rw_card_stream_open, .close = rw_card_close, \
         .reset = rw_card_reset, .feed = rw_card_feed, .feed_raw = rw_card_feed_raw,        \
         .state_size = rw_card_state_size, .state_get = rw_card_state_get,                  \
-        .state_set = rw_card_state_set,                                                    \
+        .state_set = rw_card_state_set, .card_counters = rw_card_counters,                  \
     }
 
 #endif

@@ -164,6 +164,16 @@ void rwkvacc_ctx_events(const rwkvacc_ctx *c, uint64_t *counts, const char **nam
         *n = 0;
 }
 
+rwkvacc_status rwkvacc_ctx_card_counters(const rwkvacc_ctx *c, rwkvacc_card_counters *out,
+                                         rwkvacc_error *err)
+{
+    if (!c->be->card_counters)
+        return rw_fail(err, RWKVACC_E_UNSUPPORTED, "backend '%s' is not a card: no card "
+                       "counters (try isa or sim)", c->be->name);
+    c->be->card_counters(c->impl, out);
+    return RWKVACC_OK;
+}
+
 size_t rwkvacc_ctx_state_size(const rwkvacc_ctx *c)
 {
     return STATE_HEADER_BYTES + c->be->state_size(c->impl);

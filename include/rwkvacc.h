@@ -152,6 +152,15 @@ void rwkvacc_ctx_events(const rwkvacc_ctx *c, uint64_t *counts, const char **nam
 
 /* State blobs: a header naming the model's shape and the backend, then the
  * backend's state (docs/state.md). */
+/* A card's counters for the last token it ran (registers CYCLES, RD_BYTES,
+ * WR_BYTES, RD_WEIGHT_BYTES; docs/regmap.md). RWKVACC_E_UNSUPPORTED on a backend
+ * that is not a card. On the C model of the card, cycles counts instructions. */
+typedef struct rwkvacc_card_counters {
+    uint64_t cycles, bytes_read, bytes_written, weight_bytes_read;
+} rwkvacc_card_counters;
+rwkvacc_status rwkvacc_ctx_card_counters(const rwkvacc_ctx *c, rwkvacc_card_counters *out,
+                                         rwkvacc_error *err);
+
 size_t rwkvacc_ctx_state_size(const rwkvacc_ctx *c);
 rwkvacc_status rwkvacc_ctx_state_save(const rwkvacc_ctx *c, void *buf, size_t len,
                                       rwkvacc_error *err);

@@ -128,7 +128,7 @@ module matvec_unit #(
   localparam int unsigned QL    = 8;                         // act_quant lanes
   localparam int unsigned RAWAW = $clog2(VREG_WORDS / QL);
   localparam int unsigned RIW   = $clog2(MAX_ROWS);          // row index bits
-  localparam int unsigned RCW   = RIW + 1;                   // row count bits
+  localparam int unsigned RCW   = ((RIW > IW) ? RIW : IW) + 1; // row count bits (rows <= VREG_WORDS too)
   localparam int unsigned USW   = 24 + LGS;                  // unit sum bits
   localparam int unsigned PW    = 24 + IW;                   // group sum: |p| < 2^22 cols
   localparam int unsigned AW    = PW + 16;                   // row sum: |acc| < 2^38 cols

@@ -172,5 +172,6 @@ int cmd_quantize(int argc, char **argv);
 int cmd_randmodel(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
+int cmd_cycles(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const char usage[] =
     "  tokenize            print the token ids of a text\n"
     "  detokenize          write the bytes of token ids\n"
     "  bench               tokens per second of a backend\n"
+    "  cycles              a card's cycles and bytes per token (sim: the RTL)\n"
     "  quantize IN OUT     quantize a float model to INT8 or INT4 weights\n"
     "  randmodel           write a random-weight model of any shape\n"
     "  backends            list the backends\n"
@@ -41,6 +42,7 @@ static const command commands[] = {
     {"eval", cmd_eval},         {"tokenize", cmd_tokenize}, {"detokenize", cmd_detokenize},
     {"bench", cmd_bench},       {"backends", cmd_backends}, {"quantize", cmd_quantize},
     {"randmodel", cmd_randmodel}, {"trace", cmd_trace},       {"conform", cmd_conform},
+    {"cycles", cmd_cycles},
 };
 
 static const command *find_command(const char *name)

@@ -110,6 +110,14 @@ void rand_vec(int32_t *m, uint32_t n)
         int32_t x = rand_mant(0);
         m[rndn(n)] = x ? x : 1;
     }
+    if (shape == 13 && n) {
+        // a largest magnitude just below 2^b: act_quant rounds it to 32768,
+        // clamped to 32767 (or lands on a tie)
+        uint32_t b = 16 + rndn(15);
+        int32_t x = (int32_t)((1u << b) - 1 - rndn(1u << (b - 16)));
+        for (uint32_t i = 0; i < n; i++) m[i] = (int32_t)(m[i] % (1 << (b - 1)));
+        m[rndn(n)] = rndn(2) ? x : -x;
+    }
 }
 
 // Q0.32 decays: near 1 (real models), anywhere, the extremes.
