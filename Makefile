@@ -3,6 +3,9 @@
 # `make test-long` runs the tests too slow for the sanitizers, optimized;
 # `make bench` prints tokens per second. See README.md for the full list.
 
+# Every core: the Verilator builds of the RTL testbenches dominate make test.
+MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2)
+
 CC      ?= cc
 PYTHON  ?= python3
 SHARED  ?= $(abspath ../shared)
@@ -31,11 +34,11 @@ SOBJ     = $(patsubst %.c,build/asan/obj/%.o,$(1))
 .PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean lint sim bench-rtl synth
 all: build/rwkvacc
 
-build/obj/%.o: %.c
+build/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-build/asan/obj/%.o: %.c
+build/asan/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O2 $(SAN) -MMD -MP -c $< -o $@
 
@@ -81,10 +84,10 @@ RTL_TOPS  := $(basename $(notdir $(filter-out $(RTL_PKG),$(RTL_SRCS))))
 VFLAGS    := -Wall -Irtl/include -y rtl rtl/lint_waivers.vlt $(RTL_PKG)
 TB_SRCS   := $(sort $(wildcard sim/tb/tb_*.cpp))
 TB_BINS   := $(patsubst sim/tb/tb_%.cpp,build/rtl/tb_%,$(TB_SRCS))
-TB_CFLAGS := -std=c++17 -O2 -I$(abspath include) -I$(abspath cmodel) -I$(abspath cmodel/golden) \
+TB_CFLAGS := -std=c++17 -O1 -I$(abspath include) -I$(abspath cmodel) -I$(abspath cmodel/golden) \
              -I$(abspath driver) -I$(abspath sim/tb) -DRTL_DIR=\"$(abspath rtl)\"
 
-build/rtl/tb_%: sim/tb/tb_%.cpp $(wildcard sim/tb/*.h) $(RTL_DEPS) build/librwkvacc.a
+build/rtl/tb_%: sim/tb/tb_%.cpp $(wildcard sim/tb/*.h) $(RTL_DEPS) build/librwkvacc.a | deps
 	@mkdir -p build/rtl/obj_$*
 	$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast \
 	    --top-module $* --Mdir build/rtl/obj_$* -o $(abspath $@) \
@@ -96,7 +99,7 @@ build/rtl/tb_%: sim/tb/tb_%.cpp $(wildcard sim/tb/*.h) $(RTL_DEPS) build/librwkv
 # shared library the `sim` backend loads at run time (driver/hal_sim.c).
 SIM_LIB := build/sim/librwkvacc_sim.so
 SIM_CFLAGS := -std=c++17 -O2 -fPIC -I$(abspath include) -I$(abspath sim)
-$(SIM_LIB): sim/card_sim.cpp sim/card_sim.h sim/tb/axi_mem.h $(RTL_DEPS)
+$(SIM_LIB): sim/card_sim.cpp sim/card_sim.h sim/tb/axi_mem.h $(RTL_DEPS) | deps
 	@mkdir -p build/sim/obj
 	$(VERILATOR) $(VFLAGS) --cc --build -j 2 -O3 --x-assign fast --x-initial fast --trace-fst \
 	    --top-module rwkvacc_top --Mdir build/sim/obj -CFLAGS '$(SIM_CFLAGS)' \

@@ -545,7 +545,7 @@ module matvec_unit #(
 
   assign mwr_req_o   = wreq_q;
   assign mwr_addr_o  = out_addr_i;
-  assign mwr_bytes_o = 32'd4 + {13'd0, cfg_rows, 2'd0};
+  assign mwr_bytes_o = 32'd4 + 32'd4 * 32'(cfg_rows);
   assign mwr_vld_o   = ob_vld_q;
   assign mwr_data_o  = ob_q;
 
