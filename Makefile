@@ -31,7 +31,7 @@ OBJ      = $(patsubst %.c,build/obj/%.o,$(1))
 SOBJ     = $(patsubst %.c,build/asan/obj/%.o,$(1))
 
 .SECONDARY:
-.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean lint sim bench-rtl synth
+.PHONY: all deps test test-unit test-cli test-long bench demo conformance generate clean lint sim bench-rtl synth demo-sim
 all: build/rwkvacc
 
 build/obj/%.o: %.c | deps
@@ -160,6 +160,12 @@ synth: deps
 demo: deps build/rwkvacc
 	build/rwkvacc generate --model $(SHARED)/models/tiny-rwkv-5v2-730K-FP32.bin \
 	    --prompt "In a shocking finding, scientists" -n 160 --temperature 0.6 --seed 1
+	@echo
+
+# The virtual card generating text: slow (about 4 s per token), so not the demo.
+demo-sim: deps build/rwkvacc $(SIM_LIB)
+	build/rwkvacc generate --model $(SHARED)/models/tiny-rwkv-7v0-834K-FP32.bin \
+	    --backend sim --weights int8 --prompt "The" -n 8 --temperature 0.6 --seed 1
 	@echo
 
 clean:
