@@ -40,10 +40,15 @@
 // the RAM word instead of storing 62-bit sums.
 //
 // Throughput: WKV_LANES (L, a power of two) state elements per cycle in every
-// pass; a head takes about 4 N ceil(N / L) cycles (7) or 3 N ceil(N / L) (5)
-// plus about 2 N + 60 cycles of loading and pipeline drains, if memory keeps
-// up (L <= BUS_BYTES / 4 words per cycle). The state RAM holds one head:
-// MAXN x ceil(MAXN / L) words of L x 32 bits.
+// pass. Per head, with R = ceil(N / L): the state check read (N^2 / 16 cycles
+// at 64-byte beats), LOAD (N + 3), passes A and D (N R, or the memory's
+// N^2 / 16 beats if slower), B (7 only) and C (N R + 9 each), about 20 cycles
+// of setup; the vf overlaps them. Measured without memory stalls, per further
+// head at N = 64 (sim/tb/tb_wkv7.cpp, tb_wkv5.cpp "perf"):
+//            L = 1           L = 4          L = 16
+//   wkv7     16,816 (4.11 N^2)  4,528 (1.11)   1,456 (0.36)
+//   wkv5     12,703 (3.10 N^2)  3,487 (0.85)   1,183 (0.29)
+// The state RAM holds one head: MAXN x ceil(MAXN / L) words of L x 32 bits.
 // Protocols: docs/rtl.md. A read request covers one stream (the whole state
 // for the check, then one head each); a head's read is requested as soon as
 // the previous head's stream has been received. One write request per head;
