@@ -85,7 +85,7 @@ RTL_TOPS  := $(basename $(notdir $(filter-out $(RTL_PKG),$(RTL_SRCS))))
 VFLAGS    := -Wall -Irtl/include -y rtl rtl/lint_waivers.vlt $(RTL_PKG)
 TB_SRCS   := $(sort $(wildcard sim/tb/tb_*.cpp))
 TB_BINS   := $(patsubst sim/tb/tb_%.cpp,build/rtl/tb_%,$(TB_SRCS))
-TB_CFLAGS := -std=c++17 -O1 -I$(abspath include) -I$(abspath cmodel) -I$(abspath cmodel/golden) \
+TB_CFLAGS := -std=c++17 -O1 -I$(abspath .) -I$(abspath include) -I$(abspath cmodel) -I$(abspath cmodel/golden) \
              -I$(abspath driver) -I$(abspath sim/tb) -DRTL_DIR=\"$(abspath rtl)\"
 
 build/rtl/tb_%: sim/tb/tb_%.cpp $(wildcard sim/tb/*.h) $(RTL_DEPS) build/librwkvacc.a | deps

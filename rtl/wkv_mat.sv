@@ -59,6 +59,8 @@
 `include "rwkvacc_hw.svh"
 
 module wkv_mat #(
+  // state elements per cycle, a power of two (1 .. 64 tested exact); MAXN a
+  // power of two; BUS_BYTES a multiple of 4
   parameter int unsigned WKV_LANES  = 1,
   parameter int unsigned BUS_BYTES  = rwkvacc_hw_pkg::CFG_BUS_BYTES,
   parameter int unsigned VREG_WORDS = rwkvacc_hw_pkg::CFG_VREG_WORDS,

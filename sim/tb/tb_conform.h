@@ -9,7 +9,7 @@
 
 extern "C" {
 #include "golden/qmodel.h"
-#include "trace.h"
+#include "driver/trace.h" /* not cmodel/golden/trace.h, the hook */
 }
 
 #include <cstdint>

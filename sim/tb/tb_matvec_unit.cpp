@@ -20,6 +20,12 @@
 // dom_ok below: card.c keeps it static) and its shape checks (mat_check,
 // imm + cols <= n, rows <= VREG_WORDS for sub 0): err_o with done_o, nothing
 // written, no write request. A no-stall run measures cycles per weight beat.
+// Golden vectors (docs/conformance.md, tb_conform.h): every matvec record of one
+// conformance set is replayed through the unit (x from the record at a random
+// slice of a register, W from the set's model.rq laid out by layout()) and the
+// unit's words, exponent and length are compared with the recorded y (check
+// "matvec_conform"). The head (outside the layers, y in memory on the card) runs
+// with SUB 1, every other record with SUB 0, as the compiler issues them.
 // Prints "ok NAME" / "FAIL NAME: why" lines; exits non-zero on any mismatch.
 #include <verilated.h>
 
@@ -41,6 +47,8 @@ extern "C" {
 #include "golden/matvec.h"
 #include "rwkvacc_hw.h"
 }
+
+#include "tb_conform.h"
 
 namespace {
 
@@ -759,6 +767,146 @@ Case random_case(int bits, uint32_t max_rows)
     return c;
 }
 
+// ------------------------------------------------------------ golden vectors
+
+// The unit's form of a model.rq matrix: packed q (golden form) and its device
+// layout, built once per matrix (rw_qmat_q reads any stride).
+Case conform_matrix(const rw_qmat &W)
+{
+    Case c;
+    c.bits = (int)W.bits;
+    c.rows = W.rows;
+    c.cols = W.cols;
+    c.group = W.group;
+    size_t n = (size_t)W.rows * W.cols;
+    if (c.bits == 8)
+        c.q8.assign(n, 0);
+    else
+        c.q4.assign((n + 1) / 2, 0);
+    for (uint32_t r = 0; r < W.rows; r++)
+        for (uint32_t j = 0; j < W.cols; j++) {
+            size_t i = (size_t)r * W.cols + j;
+            int32_t v = rw_qmat_q(&W, r, j);
+            if (c.bits == 8)
+                c.q8[i] = (int8_t)v;
+            else
+                c.q4[i / 2] |= (uint8_t)(((unsigned)v & 15u) << ((i & 1) * 4));
+        }
+    uint32_t ng = rw_qmat_groups(&W);
+    c.sm.assign(W.sm, W.sm + (size_t)W.rows * ng);
+    c.se.assign(W.se, W.se + W.rows);
+    layout(c);
+    return c;
+}
+
+// Replays every matvec record of the conformance set; returns 1 on a failure.
+int replay_conform()
+{
+    static const char *const units[] = {"matvec", nullptr};
+    const char *name = "matvec_conform";
+    ConformSet s;
+    if (!conform_open(s, name)) {
+        const char *ci = getenv("CI");
+        return ci && !strcmp(ci, "true") ? 1 : 0; // skip, or FAIL under CI (printed)
+    }
+    // the trailer (not read by the helper): the set is whole, its tokens known
+    const uint8_t *t = s.buf.size() >= RW_TRACE_END_BYTES ? &s.buf[s.buf.size() - RW_TRACE_END_BYTES] : nullptr;
+    if (!t || memcmp(t, RW_TRACE_END_MAGIC, 4)) {
+        printf("FAIL %s: %s/vectors.bin has no trailer (truncated)\n", name, s.dir.c_str());
+        return 1;
+    }
+    uint32_t n_tok = (uint32_t)t[8] | (uint32_t)t[9] << 8 | (uint32_t)t[10] << 16 | (uint32_t)t[11] << 24;
+    std::vector<uint64_t> per_tok(n_tok, 0);
+    std::vector<std::pair<const rw_qmat *, Case>> mats; // few: a linear search
+    uint64_t bad = 0, n_sub1 = 0, cyc0 = cycle_no;
+    std::string first;
+    long n = conform_each(s, units, name, [&](const rw_trace_rec &r) {
+        char b[400];
+        std::string why;
+        const rw_trace_opnd *xo = conform_opnd(r, 0, "x"), *yo = conform_opnd(r, 1, "y");
+        const rw_qmat *W = conform_weight(s, r);
+        Outcome o;
+        if (r.token < n_tok)
+            per_tok[r.token]++;
+        if (!W || !xo || !yo || xo->type != 1 || yo->type != 1 || xo->n != W->cols || yo->n != W->rows ||
+            W->cols == 0 || W->cols > VW || r.token >= n_tok) {
+            why = "record malformed: weight unknown, x/y missing, not BFV, or of the wrong size";
+        } else {
+            size_t k = 0;
+            while (k < mats.size() && mats[k].first != W)
+                k++;
+            if (k == mats.size())
+                mats.emplace_back(W, conform_matrix(*W));
+            Case c = mats[k].second;
+            // as the compiler issues it: the head's y goes to memory (SUB 1)
+            c.sub = (r.layer == 0xffffffffu && !strcmp(r.name, "head")) || W->rows > VW ? 1 : 0;
+            n_sub1 += (uint64_t)c.sub;
+            c.stall = chance(20) ? 0 : (int)urange(5, 60);
+            c.gnt_delay = (int)urange(0, 20);
+            c.imm = (uint32_t)urange(0, VW - c.cols);
+            uint32_t xn = c.imm + c.cols + (uint32_t)urange(0, 3);
+            c.src = (int)(rnd() % NV);
+            c.dst = chance(10) ? c.src : (int)(rnd() % NV);
+            for (uint32_t i = 0; i < VW; i++)
+                vrf[c.src].m[i] = (int32_t)(uint32_t)rnd(); // garbage outside the slice
+            std::vector<int32_t> xm = conform_words(xo), want = conform_words(yo);
+            std::copy(xm.begin(), xm.end(), &vrf[c.src].m[c.imm]);
+            vrf[c.src].e = xo->e;
+            vrf[c.src].n = xn < VW ? xn : VW;
+            c.qa = (uint64_t)urange(0, 1 << 20) * BB;
+            c.sa = (uint64_t)urange(0, 1 << 28) * 4;
+            c.oa = (uint64_t)urange(0, 1 << 28) * 4;
+            uint64_t limit = 3000 + 8ull * c.cols +
+                             40ull * ((uint64_t)c.rows * rw_card_row_stride(row_bytes(c)) / BB + c.rows);
+            o = run(c, limit);
+            if (!o.fail.empty())
+                why = o.fail;
+            else if (o.err)
+                why = "err_o on a recorded operation";
+            else if (o.n != yo->n || o.e != yo->e) {
+                snprintf(b, sizeof b, "exponent/length %d/%u, recorded %d/%u", o.e, o.n, yo->e, yo->n);
+                why = b;
+            } else
+                for (uint32_t i = 0; i < yo->n; i++)
+                    if (o.m[i] != want[i]) {
+                        snprintf(b, sizeof b, "first differing word y[%u]: %d, recorded %d", i, o.m[i], want[i]);
+                        why = b;
+                        break;
+                    }
+            if (!why.empty())
+                why += " [" + describe(c) + "]";
+        }
+        if (!why.empty()) {
+            snprintf(b, sizeof b, "record %u (token %u layer %d %s): ", r.index, r.token, (int)r.layer, r.name);
+            if (bad++ == 0)
+                first = b + why;
+            if (bad <= 5)
+                fprintf(stderr, "mismatch %s: %s%s\n", name, b, why.c_str());
+        }
+        return bad < 20; // a broken unit: keep the run short
+    });
+    if (n < 0)
+        return 1; // FAIL printed by the helper
+    printf("# %s: %ld matvec records replayed (%" PRIu64 " with SUB 1) of %u tokens from %s, %zu matrices, "
+           "%" PRIu64 " mismatches, %" PRIu64 " cycles\n",
+           name, n, n_sub1, n_tok, s.dir.c_str(), mats.size(), bad, cycle_no - cyc0);
+    if (bad) {
+        printf("FAIL %s: %" PRIu64 " of %ld records; first: %s\n", name, bad, n, first.c_str());
+        return 1;
+    }
+    if (n == 0) {
+        printf("FAIL %s: no matvec record in %s\n", name, s.dir.c_str());
+        return 1;
+    }
+    for (uint32_t k = 0; k < n_tok; k++)
+        if (!per_tok[k]) {
+            printf("FAIL %s: no matvec record of token %u (of %u)\n", name, k, n_tok);
+            return 1;
+        }
+    printf("ok %s\n", name);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -924,6 +1072,9 @@ int main(int argc, char **argv)
         }
     }
     fails += report(ct);
+
+    // ---- golden vectors: every matvec record of one conformance set
+    fails += replay_conform();
 
     uint64_t total = c8.cases + c4.cases + cs.cases + c0.cases + ce.cases + cz.cases + cl.cases + ct.cases;
     uint64_t bad = c8.bad + c4.bad + cs.bad + c0.bad + ce.bad + cz.bad + cl.bad + ct.bad;

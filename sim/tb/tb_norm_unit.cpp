@@ -9,6 +9,10 @@
 // word 0), writes only DST words below n, each once, and nothing on err_o. The
 // expected errors are the data checks of cmodel/golden/card.c op_norm (vdom,
 // pos_scalar, lengths, groups), restated in expect_err() below.
+// Last, norm_conform replays every norm and l2norm record of one conformance set
+// (sim/tb/tb_conform.h, docs/conformance.md) through the unit with the same
+// harness and compares the written words, exponent and length exactly with the
+// recorded output, mapping the operands as driver/conform.c replay_norm does.
 // Run from the repository root (rtl/tables/rsqrt.mem).
 #include <cinttypes>
 #include <cmath>
@@ -19,6 +23,7 @@
 #include <vector>
 
 #include "Vnorm_unit.h"
+#include "tb_conform.h"
 #include "verilated.h"
 
 extern "C" {
@@ -819,6 +824,167 @@ Case err_case(int op)
     return c;
 }
 
+// ------------------------------------------------------------ golden vectors
+
+struct ConformStats {
+    long records = 0, bad = 0, n_norm = 0, n_l2 = 0;
+    uint64_t cycles = 0;
+    std::string first;  // the first mismatch
+};
+
+// A record's operand as a register-file vector (mantissas, exponent, length).
+bool conform_bfv(const rw_trace_rec &r, const char *role, Bfv &v, uint32_t &n, std::string &why)
+{
+    const rw_trace_opnd *o = conform_opnd(r, 0, role);
+    if (!o || o->type != RW_OT_BFV) {
+        why = std::string("input '") + role + "' missing or not a BFV";
+        return false;
+    }
+    v.m = conform_words(o);
+    v.e = o->e;
+    n = o->n;
+    return true;
+}
+
+// Replays one norm / l2norm record through the unit: the operands as
+// driver/conform.c replay_norm hands them to rw_groupnorm / rw_l2norm (x, w, b as
+// vectors; inv_n, eps, eps_sq as scalars; groups an int32), loaded into random
+// registers with their recorded lengths; every written word, the exponent and the
+// length are compared with the recorded output 'y'. Returns "" when it matches.
+std::string replay_record(Sim &s, const rw_trace_rec &r, uint64_t &cycles)
+{
+    std::string why;
+    Case c;
+    bool norm = !strcmp(r.unit, "norm");
+    c.op = norm ? OP_NORM : OP_L2NORM;
+    uint32_t nx = 0, nw = 0, nb = 0, ni = 0, ne = 0;
+    Bfv inv, eps;
+    const rw_trace_opnd *g = conform_opnd(r, 0, "groups");
+    const rw_trace_opnd *y = conform_opnd(r, 1, "y");
+    if (!g || g->type != RW_OT_I32 || g->n != 1)
+        return "input 'groups' missing or not one int32";
+    if (!y || y->type != RW_OT_BFV)
+        return "output 'y' missing or not a BFV";
+    if (!conform_bfv(r, "x", c.x, nx, why))
+        return why;
+    if (norm) {
+        if (!conform_bfv(r, "w", c.w, nw, why) || !conform_bfv(r, "b", c.b, nb, why) ||
+            !conform_bfv(r, "inv_n", inv, ni, why) || !conform_bfv(r, "eps", eps, ne, why))
+            return why;
+    } else if (!conform_bfv(r, "eps_sq", eps, ne, why)) {
+        return why;
+    }
+    int32_t groups = conform_words(g)[0];
+    // what the unit's ports cannot carry: said, never skipped
+    if (nx > (uint32_t)VW || nw > (uint32_t)VW || nb > (uint32_t)VW || ni > (uint32_t)VW ||
+        ne > (uint32_t)VW)
+        return "an operand longer than a vector register (" + std::to_string(VW) +
+               " words): the unit cannot take it";
+    if (groups <= 0 || groups > 65535)
+        return "groups = " + std::to_string(groups) + " does not fit imm_i (1..65535)";
+    c.n = nx;
+    c.groups = (uint32_t)groups;
+    rand_regs(c);
+    // scalars: their first word through load(); every operand with its recorded
+    // length (x's is n), so that a length the unit rejects shows
+    c.inv_m = ni ? inv.m[0] : 0;
+    c.inv_e = inv.e;
+    c.eps_m = ne ? eps.m[0] : 0;
+    c.eps_e = eps.e;
+    if (norm) {
+        c.len[1] = (int32_t)nw;
+        c.len[2] = (int32_t)nb;
+        c.len[3] = (int32_t)ni;
+        c.len[4] = (int32_t)ne;
+    } else {
+        c.len[1] = (int32_t)ne;
+    }
+    load(c);
+    if (expect_err(c))
+        return "operands outside the unit's definition (card.c op_norm: lengths, groups, "
+               "mantissas within 2^30, exponents within 2^24, positive scalars), which the "
+               "golden function computes anyway";
+    std::vector<int> writes;
+    Result res = run(s, c, writes);
+    cycles = res.cycles;
+    if (!res.proto.empty())
+        return res.proto;
+    if (res.err)
+        return "err_o on a recorded operation";
+    std::vector<int32_t> want = conform_words(y);
+    char buf[200];
+    if (res.n != y->n || res.e != y->e) {
+        snprintf(buf, sizeof buf, "dst (e, n) = (%d, %u), recorded (%d, %u)", res.e, res.n, y->e,
+                 y->n);
+        return buf;
+    }
+    for (uint32_t i = 0; i < c.n; i++) {
+        if (writes[i] != 1)
+            return "word " + std::to_string(i) + " written " + std::to_string(writes[i]) +
+                   " times";
+        if (vrf[c.dst].m[i] != want[i]) {
+            snprintf(buf, sizeof buf, "first differing word %u = %d, recorded %d", i,
+                     vrf[c.dst].m[i], want[i]);
+            return buf;
+        }
+    }
+    return "";
+}
+
+// Replays every norm and l2norm record of the set; returns the mismatches (a set
+// that is missing: 0 after the helper's skip line, 1 under CI=true).
+long replay_conform(Sim &s)
+{
+    const char *name = "norm_conform";
+    static const char *const units[] = {"norm", "l2norm", nullptr};
+    ConformSet set;
+    if (!conform_open(set, name)) {
+        const char *ci = getenv("CI");
+        FILE *f = fopen((set.dir + "/vectors.bin").c_str(), "rb");
+        FILE *q = fopen((set.dir + "/model.rq").c_str(), "rb");
+        bool missing = !f || !q;
+        if (f)
+            fclose(f);
+        if (q)
+            fclose(q);
+        return missing && !(ci && !strcmp(ci, "true")) ? 0 : 1;  // skip, or the FAIL printed
+    }
+    ConformStats st;
+    long n = conform_each(set, units, name, [&](const rw_trace_rec &r) {
+        uint64_t cyc = 0;
+        std::string why = replay_record(s, r, cyc);
+        st.records++;
+        st.cycles += cyc;
+        (strcmp(r.unit, "norm") ? st.n_l2 : st.n_norm)++;
+        if (!why.empty()) {
+            if (st.bad++ == 0) {
+                char buf[160];
+                snprintf(buf, sizeof buf, "record %u (%s %s, token %u, layer %d, n %u): ",
+                         r.index, r.unit, r.name, r.token, (int)r.layer,
+                         conform_opnd(r, 0, "x") ? conform_opnd(r, 0, "x")->n : 0);
+                st.first = buf + why;
+            }
+        }
+        return true;
+    });
+    if (n < 0)
+        return 1;  // malformed file: the helper printed FAIL
+    printf("# %s: %s: %ld norm + %ld l2norm records replayed, %ld mismatches, %" PRIu64
+           " cycles\n",
+           name, set.dir.c_str(), st.n_norm, st.n_l2, st.bad, st.cycles);
+    if (st.records == 0) {
+        printf("FAIL %s: no norm or l2norm records in %s\n", name, set.dir.c_str());
+        return 1;
+    }
+    if (st.bad) {
+        printf("FAIL %s: %s; %ld of %ld records differ\n", name, st.first.c_str(), st.bad,
+               st.records);
+        return st.bad;
+    }
+    printf("ok %s (%ld records, 0 mismatches)\n", name, st.records);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -1007,6 +1173,9 @@ int main(int argc, char **argv)
         report("norm_timing", st);
         bad += st.bad;
     }
+
+    // every norm and l2norm record of one conformance set
+    bad += replay_conform(s);
 
     top->final();
     delete top;

@@ -12,9 +12,13 @@
 // read addresses (only the op's sources, index < their length) and the
 // start/busy/done protocol. Operations are interleaved in random order with
 // random idle gaps; sources alias each other and DST at random.
+// Then it replays every add, sub, mul, lerp, relu_sq and copy (MOVE) record of
+// one conformance set (sim/tb/tb_conform.h) through the unit and compares every
+// DST word, dst_e_o and dst_n_o with the recorded y (replay_conformance below).
 // Prints "ok NAME" / "FAIL NAME: why" lines; exits non-zero on any mismatch.
 #include <verilated.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
@@ -30,6 +34,8 @@ extern "C" {
 #include "golden/bfv.h"
 #include "rwkvacc_hw.h"
 }
+
+#include "tb_conform.h"
 
 namespace {
 
@@ -633,6 +639,267 @@ void directed()
     }
 }
 
+// ------------------------------------------------------------------ golden vectors
+
+// Replays every add, sub, mul, lerp, relu_sq and copy record of one conformance
+// set (sim/tb/tb_conform.h, docs/conformance.md) through the unit, with
+// driver/conform.c's operand mapping: add/sub/mul a -> SRC0, b -> SRC1 (a
+// one-element b of add/sub is the scalar SRC1, bfv.c's broadcast), lerp a, b, t
+// -> SRC0, SRC1, SRC2, relu_sq x -> SRC0, copy (MOVE) x -> SRC0; n = SRC0's
+// length. Every word of DST 0 .. n-1, dst_e_o and dst_n_o must equal the
+// recorded output y (words, exponent, length); the writes, reads and the
+// protocol are checked as in run_case. A record the unit cannot express (an
+// input missing or not a block-floating vector, lengths the ISA does not allow,
+// more than 4096 elements, no y) is a mismatch with its reason, never skipped.
+
+struct ConformUnit {
+    const char *unit;
+    int op;
+    long records = 0, mismatches = 0;
+};
+ConformUnit conform_units[] = {{"add", ADD},   {"sub", SUB},         {"mul", MUL},
+                               {"lerp", LERP}, {"relu_sq", RELU},    {"copy", MOVE}};
+
+// Runs the unit on the operation c (sources in vrf) to done_o, as run_case does.
+struct UnitOut {
+    bool done = false, err = false;
+    int32_t e = 0;
+    uint32_t n = 0;
+    long cycles = 0;
+    std::string proto;
+};
+UnitOut drive(const Case &c)
+{
+    UnitOut o;
+    int ns = op_nsrc(c.op);
+    for (int k = 0; k < 3; k++)
+        rule[k] = PortRule{k < ns, c.src[k], k < ns ? vrf[c.src[k]].n : 0};
+    writes.clear();
+    port_err.clear();
+    top->op_i = op_code[c.op];
+    top->n_i = c.n;
+    top->src0_i = c.src[0];
+    top->src1_i = c.src[1];
+    top->src2_i = c.src[2];
+    top->dst_i = c.dst;
+    top->src0_e_i = (uint32_t)vrf[c.src[0]].e;
+    top->src1_e_i = (uint32_t)vrf[c.src[1]].e;
+    top->src2_e_i = (uint32_t)vrf[c.src[2]].e;
+    top->src0_n_i = vrf[c.src[0]].n;
+    top->src1_n_i = vrf[c.src[1]].n;
+    top->src2_n_i = vrf[c.src[2]].n;
+    top->eval();
+    if (top->busy_o || top->done_o)
+        o.proto = "busy_o or done_o before start_i";
+    top->start_i = 1;
+    tick();
+    top->start_i = 0;
+    long cyc = 1, limit = 8L * c.n + 400;
+    while (cyc < limit) {
+        top->eval();
+        if (!top->busy_o && o.proto.empty())
+            o.proto = "busy_o low before done_o";
+        if (top->done_o) {
+            o.done = true;
+            o.err = top->err_o;
+            o.e = (int32_t)top->dst_e_o;
+            o.n = top->dst_n_o;
+            tick();
+            cyc++;
+            break;
+        }
+        if (top->err_o && o.proto.empty())
+            o.proto = "err_o without done_o";
+        tick();
+        cyc++;
+    }
+    o.cycles = cyc;
+    top->eval();
+    if (o.done && (top->busy_o || top->done_o) && o.proto.empty())
+        o.proto = "busy_o/done_o still high after done_o";
+    if (!o.done) { // restart the unit
+        top->rst_ni = 0;
+        tick();
+        tick();
+        top->rst_ni = 1;
+    }
+    return o;
+}
+
+// One record through the unit; false with why on a mismatch.
+bool replay_record(const rw_trace_rec &r, int op, std::string &why)
+{
+    static const char *const roles[NOPS][3] = {{"x"},           {"a", "b"}, {"a", "b"},
+                                               {"a", "b"},      {"a", "b", "t"}, {"x"}};
+    char b[320];
+    int ns = op_nsrc(op);
+    const rw_trace_opnd *in[3] = {nullptr, nullptr, nullptr};
+    for (int k = 0; k < ns; k++) {
+        in[k] = conform_opnd(r, 0, roles[op][k]);
+        if (!in[k] || in[k]->type != RW_OT_BFV || in[k]->n > VW) {
+            snprintf(b, sizeof b, "input '%s' %s: the unit cannot express it", roles[op][k],
+                     !in[k] ? "missing" : in[k]->type != RW_OT_BFV ? "not a block-floating vector"
+                                                                  : "longer than a register");
+            why = b;
+            return false;
+        }
+    }
+    const rw_trace_opnd *y = conform_opnd(r, 1, "y");
+    if (!y || y->type != RW_OT_BFV) {
+        why = "output 'y' missing or not a block-floating vector";
+        return false;
+    }
+    // lengths the ISA allows: every source n, SRC1 of ADD/SUB also 1
+    uint32_t n = in[0]->n;
+    for (int k = 1; k < ns; k++)
+        if (in[k]->n != n && !(k == 1 && (op == ADD || op == SUB) && in[k]->n == 1)) {
+            snprintf(b, sizeof b, "input '%s' has %u elements, '%s' %u: the unit cannot express it",
+                     roles[op][k], in[k]->n, roles[op][0], n);
+            why = b;
+            return false;
+        }
+
+    // registers: rotate with the record index; sources and DST distinct
+    Case c{};
+    c.op = op;
+    c.n = n;
+    for (int k = 0; k < 3; k++)
+        c.src[k] = (int)((r.index + (uint32_t)k) % NV);
+    c.dst = (int)((r.index + 3) % NV);
+    for (int k = 0; k < ns; k++) {
+        std::vector<int32_t> w = conform_words(in[k]);
+        VReg &v = vrf[c.src[k]];
+        std::copy(w.begin(), w.end(), v.m);
+        v.e = in[k]->e;
+        v.n = in[k]->n;
+    }
+    for (int k = ns; k < 3; k++) { // unused sources: whatever length, ignored
+        vrf[c.src[k]].n = (uint32_t)urange(0, VW);
+        vrf[c.src[k]].e = (int32_t)(uint32_t)rnd();
+    }
+    for (uint32_t i = 0; i < VW; i++)
+        vrf[c.dst].m[i] = (int32_t)(uint32_t)rnd();
+
+    UnitOut o = drive(c);
+    if (!o.done) {
+        snprintf(b, sizeof b, "no done_o within %ld cycles", o.cycles);
+        why = b;
+        return false;
+    }
+    if (!o.proto.empty() || !port_err.empty()) {
+        why = !o.proto.empty() ? "protocol: " + o.proto : "ports: " + port_err;
+        return false;
+    }
+    if (o.err) {
+        why = "err_o set";
+        return false;
+    }
+    std::vector<uint8_t> seen(VW, 0);
+    for (uint32_t a : writes) {
+        uint32_t reg = a >> IW, i = a & (VW - 1);
+        if ((int)reg != c.dst || i >= n || seen[i]) {
+            snprintf(b, sizeof b, "%s write v%u[%u] (dst v%d, n %u)", seen[i] ? "repeated" : "stray",
+                     reg, i, c.dst, n);
+            why = b;
+            return false;
+        }
+        seen[i] = 1;
+    }
+    if (writes.size() != n) {
+        snprintf(b, sizeof b, "%zu words written, n = %u", writes.size(), n);
+        why = b;
+        return false;
+    }
+    if (o.n != y->n) {
+        snprintf(b, sizeof b, "dst_n_o %u, recorded length %u", o.n, y->n);
+        why = b;
+        return false;
+    }
+    std::vector<int32_t> want = conform_words(y);
+    for (uint32_t i = 0; i < n; i++)
+        if (vrf[c.dst].m[i] != want[i]) {
+            snprintf(b, sizeof b, "word y[%u] = %d, recorded %d (dst_e_o %d, recorded e %d)", i,
+                     vrf[c.dst].m[i], want[i], o.e, y->e);
+            why = b;
+            return false;
+        }
+    if (o.e != y->e) {
+        snprintf(b, sizeof b, "dst_e_o %d, recorded e %d", o.e, y->e);
+        why = b;
+        return false;
+    }
+    return true;
+}
+
+// conform_open printed FAIL rather than skip: under CI=true, or the set is there
+// but does not parse.
+bool conform_open_failed(const ConformSet &s)
+{
+    const char *ci = getenv("CI");
+    if (ci && !strcmp(ci, "true"))
+        return true;
+    FILE *v = fopen((s.dir + "/vectors.bin").c_str(), "rb");
+    FILE *q = fopen((s.dir + "/model.rq").c_str(), "rb");
+    bool both = v && q;
+    if (v)
+        fclose(v);
+    if (q)
+        fclose(q);
+    return both;
+}
+
+// The replay; returns the failures it adds (0 or 1).
+int replay_conformance()
+{
+    const char *name = "vec_unit conform";
+    ConformSet s;
+    if (!conform_open(s, name))
+        return conform_open_failed(s) ? 1 : 0;
+    static const char *const units[] = {"add", "sub", "mul", "lerp", "relu_sq", "copy", nullptr};
+    long bad = 0;
+    std::string first;
+    long n = conform_each(s, units, name, [&](const rw_trace_rec &r) {
+        ConformUnit *u = nullptr;
+        for (ConformUnit &cu : conform_units)
+            if (!strcmp(r.unit, cu.unit))
+                u = &cu;
+        std::string why;
+        u->records++;
+        if (!replay_record(r, u->op, why)) {
+            u->mismatches++;
+            if (bad++ == 0) {
+                char b[200];
+                snprintf(b, sizeof b, "record %u (%s %s, token %u, layer %d): ", r.index, r.unit,
+                         r.name, r.token, (int)r.layer);
+                first = b + why;
+            }
+        }
+        tick(); // an idle cycle between operations
+        return true;
+    });
+    if (n < 0)
+        return 1; // conform_each printed FAIL
+    std::string counts;
+    for (ConformUnit &cu : conform_units) {
+        char b[80];
+        snprintf(b, sizeof b, "%s%s %ld (%ld mismatches)", counts.empty() ? "" : ", ", cu.unit,
+                 cu.records, cu.mismatches);
+        counts += b;
+    }
+    printf("# vec_unit conform: %s: %ld records replayed: %s\n", s.dir.c_str(), n, counts.c_str());
+    if (n == 0) {
+        printf("FAIL %s: no add/sub/mul/lerp/relu_sq/copy record in %s\n", name, s.dir.c_str());
+        return 1;
+    }
+    if (bad) {
+        printf("FAIL %s: %ld of %ld records mismatch; first: %s\n", name, bad, n, first.c_str());
+        return 1;
+    }
+    printf("ok %s: %ld records of %s, every word, exponent and length exact\n", name, n,
+           s.dir.c_str());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -698,6 +965,8 @@ int main(int argc, char **argv)
         printf("FAIL vec_unit ports: %ld cases\n", port_fail);
     failures += protocol_fail != 0;
     failures += port_fail != 0;
+
+    failures += replay_conformance();
 
     printf("cycles per element (valid cases: total cycles / total elements; n = 4096):\n");
     for (int op = 0; op < NOPS; op++) {
