@@ -16,6 +16,9 @@
 // short), mantissas of 0 .. 30 bits and +-2^30, exponents from -2^24 to 2^24
 // (so conversions clamp, shift left, round and vanish), exact table knots and
 // domain edges, conversion ties, zero vectors, DST = SRC0; plus error cases.
+// Then every sigmoid/tanh/decay6/decay7 record of one conformance set
+// (sim/tb/tb_conform.h) is replayed through the unit, every DST word, dst_e_o and
+// dst_n_o compared with the recorded output (replay_conformance below).
 // Run from the repository root (the tables are read as rtl/tables/NAME.mem).
 #include "Vsfu_unit.h"
 #include "verilated.h"
@@ -33,6 +36,8 @@ extern "C" {
 #include "golden/sfu.h"
 #include "golden/tables.h"
 }
+
+#include "tb_conform.h"
 
 // The RTL hard-codes these table parameters (rtl/sfu_unit.sv): fail to compile
 // when the generated tables change under it.
@@ -495,6 +500,131 @@ static void pick_regs(Op &op)
     op.dst = (rnd64() % 3 == 0) ? op.src : (int)(rnd64() % NREG);
 }
 
+// ------------------------------------------------------------------ golden vectors
+// Replays every sigmoid, tanh, decay6 and decay7 record of one conformance set
+// (sim/tb/tb_conform.h, docs/conformance.md) through the unit, with
+// driver/conform.c's operand mapping: x -> SRC0 (n = its length), SUB 0 sigmoid,
+// 1 tanh, 2 decay6, 3 decay7; DST words 0 .. n-1, dst_e_o and dst_n_o must equal
+// the recorded output (y: words, exponent, length; w: the uint32 words, its
+// exponent field 0, the unit's e for raw words), and run_check's protocol,
+// untouched-words and 2n + 10 cycle checks hold. A record the unit cannot
+// express (x missing, not a block-floating vector or longer than a register; the
+// output missing, of another type or length) is a mismatch with its reason.
+struct ConformSub {
+    const char *unit;
+    int sub;
+    const char *out;    // output role
+    uint32_t out_type;  // its operand type
+    long records = 0, mismatches = 0;
+};
+
+// conform_open printed FAIL rather than skip: under CI=true, or the set is there
+// but does not parse.
+static bool conform_open_failed(const ConformSet &s)
+{
+    const char *ci = getenv("CI");
+    if (ci && !strcmp(ci, "true"))
+        return true;
+    FILE *v = fopen((s.dir + "/vectors.bin").c_str(), "rb");
+    FILE *q = fopen((s.dir + "/model.rq").c_str(), "rb");
+    bool both = v && q;
+    if (v)
+        fclose(v);
+    if (q)
+        fclose(q);
+    return both;
+}
+
+// The replay; returns the failures it adds (0 or 1).
+static int replay_conformance()
+{
+    const char *name = "sfu-conform";
+    ConformSet s;
+    if (!conform_open(s, name))
+        return conform_open_failed(s) ? 1 : 0;
+    static ConformSub subs[] = {{"sigmoid", 0, "y", RW_OT_BFV},
+                                {"tanh", 1, "y", RW_OT_BFV},
+                                {"decay6", 2, "w", RW_OT_U32},
+                                {"decay7", 3, "w", RW_OT_U32}};
+    static const char *const units[] = {"sigmoid", "tanh", "decay6", "decay7", nullptr};
+    Check c;
+    c.name = name;
+    long n = conform_each(s, units, name, [&](const rw_trace_rec &r) {
+        ConformSub *u = nullptr;
+        for (ConformSub &cs : subs)
+            if (!strcmp(r.unit, cs.unit))
+                u = &cs;
+        u->records++;
+        char where[200], buf[200];
+        snprintf(where, sizeof where, "record %u (%s %s, token %u, layer %d): ", r.index, r.unit,
+                 r.name, r.token, (int)r.layer);
+        long bad0 = c.bad;
+        const rw_trace_opnd *x = conform_opnd(r, 0, "x"), *y = conform_opnd(r, 1, u->out);
+        if (!x || x->type != RW_OT_BFV || x->n > (uint32_t)VW) {
+            c.cases++;
+            c.fail(std::string("input 'x' ") +
+                   (!x ? "missing" : x->type != RW_OT_BFV ? "not a block-floating vector"
+                                                         : "longer than a register") +
+                   ": the unit cannot express it");
+        } else if (!y || y->type != u->out_type || y->n != x->n) {
+            c.cases++;
+            snprintf(buf, sizeof buf,
+                     "output '%s' missing, of type %u (want %u) or of %u elements (x: %u)",
+                     u->out, y ? y->type : 0, u->out_type, y ? y->n : 0, x->n);
+            c.fail(buf);
+        } else {
+            Op op;
+            op.sub = u->sub;
+            op.n = op.src_n = x->n;
+            op.src = (int)(r.index % NREG);
+            op.dst = (int)((r.index + 1) % NREG);
+            op.e = x->e;
+            op.m = conform_words(x);
+            std::vector<int32_t> yw = conform_words(y);
+            std::vector<uint32_t> want(yw.begin(), yw.end());
+            run_check(c, op, false, want, y->e);
+        }
+        if (c.bad != bad0) {
+            u->mismatches++;
+            if (bad0 == 0)
+                c.first = where + c.first;
+        }
+        return true;
+    });
+    if (n < 0)
+        return 1; // conform_each printed FAIL
+    // conform_each stops 12 bytes before the end: those must be the trailer, or
+    // the file was cut (at a record boundary the reader cannot tell)
+    const uint8_t *end = s.buf.data() + s.buf.size() - RW_TRACE_END_BYTES;
+    if (s.buf.size() < RW_TRACE_END_BYTES || memcmp(end, RW_TRACE_END_MAGIC, 4) != 0) {
+        printf("FAIL %s: %s/vectors.bin has no trailer: truncated\n", name, s.dir.c_str());
+        return 1;
+    }
+    uint32_t total = (uint32_t)end[4] | (uint32_t)end[5] << 8 | (uint32_t)end[6] << 16 |
+                     (uint32_t)end[7] << 24;
+    std::string counts;
+    for (ConformSub &cs : subs) {
+        char b[100];
+        snprintf(b, sizeof b, "%s%s %ld (%ld mismatches)%s", counts.empty() ? "" : ", ", cs.unit,
+                 cs.records, cs.mismatches, cs.records ? "" : " - none in this set");
+        counts += b;
+    }
+    printf("# sfu-conform: %s (%u records): %ld replayed: %s\n", s.dir.c_str(), total, n,
+           counts.c_str());
+    if (n == 0) {
+        printf("FAIL %s: no sigmoid/tanh/decay6/decay7 record in %s\n", name, s.dir.c_str());
+        return 1;
+    }
+    if (c.bad) {
+        printf("FAIL %s: %ld of %ld records mismatch; first: %s\n", name, c.bad, n,
+               c.first.c_str());
+        return 1;
+    }
+    printf("ok %s: %ld records of %s, every word, exponent and length exact\n", name, n,
+           s.dir.c_str());
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     Verilated::commandArgs(argc, argv);
@@ -656,6 +786,9 @@ int main(int argc, char **argv)
             }
         fails += c.report();
     }
+
+    // every golden vector of one conformance set (counted in the throughput check)
+    fails += replay_conformance();
 
     if (cycle_bad) {
         fails++;

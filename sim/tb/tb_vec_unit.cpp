@@ -879,6 +879,15 @@ int replay_conformance()
     });
     if (n < 0)
         return 1; // conform_each printed FAIL
+    // conform_each stops 12 bytes before the end: those must be the trailer, or
+    // the file was cut (at a record boundary the reader cannot tell)
+    const uint8_t *end = s.buf.data() + s.buf.size() - RW_TRACE_END_BYTES;
+    if (s.buf.size() < RW_TRACE_END_BYTES || memcmp(end, RW_TRACE_END_MAGIC, 4) != 0) {
+        printf("FAIL %s: %s/vectors.bin has no trailer: truncated\n", name, s.dir.c_str());
+        return 1;
+    }
+    uint32_t total = (uint32_t)end[4] | (uint32_t)end[5] << 8 | (uint32_t)end[6] << 16 |
+                     (uint32_t)end[7] << 24;
     std::string counts;
     for (ConformUnit &cu : conform_units) {
         char b[80];
@@ -886,7 +895,8 @@ int replay_conformance()
                  cu.records, cu.mismatches);
         counts += b;
     }
-    printf("# vec_unit conform: %s: %ld records replayed: %s\n", s.dir.c_str(), n, counts.c_str());
+    printf("# vec_unit conform: %s (%u records): %ld replayed: %s\n", s.dir.c_str(), total, n,
+           counts.c_str());
     if (n == 0) {
         printf("FAIL %s: no add/sub/mul/lerp/relu_sq/copy record in %s\n", name, s.dir.c_str());
         return 1;
