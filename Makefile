@@ -114,6 +114,9 @@ $(SIM_LIB): sim/card_sim.cpp sim/card_sim.h sim/tb/axi_mem.h $(RTL_DEPS) | deps
 
 sim: $(SIM_LIB)
 
+# tb_wkv5 is tb_wkv7's harness built for SUB 5.
+build/rtl/tb_wkv5: sim/tb/tb_wkv7.cpp
+
 # Verilator's full lint on every module as its own top; waivers: rtl/lint_waivers.vlt.
 lint:
 	@set -e; for t in $(RTL_TOPS); do \
