@@ -127,7 +127,7 @@ lint:
 # the tiny RWKV-7 model at INT8. Without ../shared the testbenches say skip.
 TB_SET := build/conformance/7v0-834K-int8
 $(TB_SET)/vectors.bin: build/rwkvacc
-	@if [ -f $(SHARED)/models/tiny-rwkv-7v0-834K-FP32.bin ]; then \
+	@if [ -f $(SHARED)/models/tiny-rwkv-7v0-834K-FP32.bin ]; then mkdir -p build/conformance; \
 	    build/rwkvacc trace -m $(SHARED)/models/tiny-rwkv-7v0-834K-FP32.bin --weights int8 \
 	        -n $(CONFORM_TOKENS) -o $(TB_SET) > /dev/null; fi
 
