@@ -6,7 +6,10 @@
 // whole register file after the operation (DST's n words, exponent and length
 // from the golden function; every other word unchanged), err_o against the
 // card's checks (nothing written on error), and that no DST word is written
-// before the last source word was read. Run from the repository root.
+// before the last source word was read. Last, bonus7_conform replays every
+// bonus7 record of one conformance set (sim/tb/tb_conform.h,
+// docs/conformance.md) through the unit, comparing every DST word, the
+// exponent and the length with the recorded y. Run from the repository root.
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +19,8 @@
 
 #include "Vbonus7.h"
 #include "verilated.h"
+
+#include "tb_conform.h"
 
 extern "C" {
 #include "golden/bfv.h"
@@ -179,7 +184,9 @@ struct Stats {
 };
 
 // Runs one case on the unit and on the golden model; returns 1 on a mismatch.
-int run_case(Sim &s, Vrf &v, const Case &c, Ws &w, Stats &st, const char *name)
+// why_out (the replay): the mismatch, "" when none.
+int run_case(Sim &s, Vrf &v, const Case &c, Ws &w, Stats &st, const char *name,
+             std::string *why_out = nullptr)
 {
     // expected: card.c op_bonus7
     Vrf exp = v;
@@ -286,6 +293,7 @@ int run_case(Sim &s, Vrf &v, const Case &c, Ws &w, Stats &st, const char *name)
         snprintf(buf, sizeof buf, "%ld writes for n = %u", s.writes, c.n);
         why = buf;
     }
+    if (why_out) *why_out = why;
     if (!why.empty()) {
         st.bad++;
         if (!st.printed) {
@@ -360,6 +368,124 @@ void break_case(Vrf &v, Case &c)
     }
 }
 
+// ------------------------------------------------------------ golden-vector replay
+
+// Replays one record as driver/conform.c replay_bonus7 does: r, k, r_k, v (the
+// sources in instruction order) loaded into distinct random registers with
+// their recorded words, exponents and lengths, heads (IMM) = model.rq's n_head,
+// the unit run through run_case (card.c's checks, every register against the
+// golden function), then DST's words, exponent and length compared with the
+// recorded y. Returns "" when all match.
+std::string replay_record(Sim &s, Vrf &v, Ws &w, const ConformSet &set, const rw_trace_rec &r,
+                          uint64_t &cycles)
+{
+    static const char *const roles[4] = {"r", "k", "r_k", "v"};
+    char buf[300];
+    uint32_t H = set.q->info.n_head, N = set.q->info.head_size;
+    const rw_trace_opnd *o[4];
+    for (int i = 0; i < 4; i++) {
+        o[i] = conform_opnd(r, 0, roles[i]);
+        if (!o[i] || o[i]->type != RW_OT_BFV)
+            return std::string("input '") + roles[i] + "' missing or not a BFV";
+        if (o[i]->n > (uint32_t)VW)
+            return std::string("input '") + roles[i] + "' longer than a vector register";
+    }
+    const rw_trace_opnd *y = conform_opnd(r, 1, "y");
+    if (!y || y->type != RW_OT_BFV) return "output 'y' missing or not a BFV";
+    uint32_t n = o[0]->n;
+    if (H == 0 || N == 0 || (uint64_t)H * N != n) {
+        snprintf(buf, sizeof buf, "n_head %u x head_size %u of model.rq is not r's %u words", H,
+                 N, n);
+        return buf;
+    }
+    Case c;
+    c.n = n;
+    c.H = H;
+    for (int i = 0; i < 4; i++) {
+        bool again;
+        do {
+            c.src[i] = (int)rndn(NV);
+            again = false;
+            for (int j = 0; j < i; j++) again |= c.src[j] == c.src[i];
+        } while (again);
+        std::vector<int32_t> m = conform_words(o[i]);
+        memcpy(v.reg(c.src[i]), m.data(), m.size() * sizeof(int32_t));
+        v.e[c.src[i]] = o[i]->e;
+        v.n[c.src[i]] = o[i]->n;
+    }
+    c.dst = rndn(4) == 0 ? c.src[rndn(4)] : (int)rndn(NV);
+    Stats one;
+    one.printed = true;  // the replay reports
+    std::string why;
+    run_case(s, v, c, w, one, "bonus7_conform", &why);
+    cycles = one.cycles;
+    if (!why.empty()) return "the unit against the golden function: " + why;
+    if (one.errs)
+        return "err_o: operands outside card.c op_bonus7's checks, which the golden function "
+               "computes anyway";
+    if (v.e[c.dst] != y->e || v.n[c.dst] != y->n) {
+        snprintf(buf, sizeof buf, "dst (e, n) = (%d, %u), recorded (%d, %u)", v.e[c.dst],
+                 v.n[c.dst], y->e, y->n);
+        return buf;
+    }
+    std::vector<int32_t> want = conform_words(y);
+    for (uint32_t i = 0; i < n; i++)
+        if (v.reg(c.dst)[i] != want[i]) {
+            snprintf(buf, sizeof buf, "y word %u = %d, recorded %d", i, v.reg(c.dst)[i], want[i]);
+            return buf;
+        }
+    return "";
+}
+
+// Replays every bonus7 record of the set; returns the mismatches (a missing
+// set: 0 after the helper's skip line, 1 under CI=true).
+long replay_conform(Sim &s, Vrf &v, Ws &w)
+{
+    const char *name = "bonus7_conform";
+    static const char *const units[] = {"bonus7", nullptr};
+    ConformSet set;
+    if (!conform_open(set, name)) {
+        const char *ci = getenv("CI");
+        FILE *f = fopen((set.dir + "/vectors.bin").c_str(), "rb");
+        FILE *q = fopen((set.dir + "/model.rq").c_str(), "rb");
+        bool missing = !f || !q;
+        if (f) fclose(f);
+        if (q) fclose(q);
+        return missing && !(ci && !strcmp(ci, "true")) ? 0 : 1;  // skip, or the FAIL printed
+    }
+    long records = 0, bad = 0;
+    uint64_t cycles = 0;
+    std::string first;
+    long n = conform_each(set, units, name, [&](const rw_trace_rec &r) {
+        uint64_t cyc = 0;
+        std::string why = replay_record(s, v, w, set, r, cyc);
+        records++;
+        cycles += cyc;
+        if (!why.empty() && bad++ == 0) {
+            char buf[160];
+            snprintf(buf, sizeof buf, "record %u (%s %s, token %u, layer %d): ", r.index, r.unit,
+                     r.name, r.token, (int)r.layer);
+            first = buf + why;
+        }
+        return true;
+    });
+    if (n < 0) return 1;  // malformed file: the helper printed FAIL
+    printf("# %s: %s: %ld bonus7 records replayed (n_head %u, head_size %u), %ld mismatches, "
+           "%" PRIu64 " cycles\n",
+           name, set.dir.c_str(), records, set.q->info.n_head, set.q->info.head_size, bad,
+           cycles);
+    if (records == 0) {
+        printf("FAIL %s: no bonus7 records in %s\n", name, set.dir.c_str());
+        return 1;
+    }
+    if (bad) {
+        printf("FAIL %s: %s; %ld of %ld records differ\n", name, first.c_str(), bad, records);
+        return bad;
+    }
+    printf("ok %s (%ld records, 0 mismatches)\n", name, records);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -424,6 +550,8 @@ int main(int argc, char **argv)
         else
             printf("    %s: %ld mismatches in %ld cases\n", g.name, st.bad, st.cases);
     }
+    // every bonus7 record of one conformance set
+    bad += replay_conform(s, *vrf, w);
     delete top;
     delete vrf;
     if (bad) {

@@ -13,7 +13,11 @@
 // written only after the last source read, that done_o comes after every
 // write's mwr_done_i, and the protocol (padding bytes zero, data only for a
 // granted request). States come from golden runs over random tokens from the
-// zero state and from random words. Run from the repository root.
+// zero state and from random words. Last, UNIT_conform replays every wkv7 (or,
+// built for SUB 5, wkv5) record of one conformance set (sim/tb/tb_conform.h,
+// docs/conformance.md) through the unit with the same harness, comparing y and
+// every head's state exponent and words with the recorded outputs. Run from
+// the repository root.
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +42,8 @@ typedef Vwkv5 Top;
 #define UNIT "wkv5"
 #endif
 #include "verilated.h"
+
+#include "tb_conform.h"
 
 extern "C" {
 #include "golden/bfv.h"
@@ -407,7 +413,9 @@ struct Stats {
 
 // Runs one case on the unit and on the golden model; returns 1 on a mismatch.
 // The state's words are at c.base in s.mem; hb_valid: its true size in bytes.
-int run_case(Sim &s, Vrf &v, const Case &c, Ws &w, Stats &st, const char *name)
+// why_out (the replay): the mismatch, "" when none.
+int run_case(Sim &s, Vrf &v, const Case &c, Ws &w, Stats &st, const char *name,
+             std::string *why_out = nullptr)
 {
     uint32_t N = 0;
     bool err = false;
@@ -567,6 +575,7 @@ int run_case(Sim &s, Vrf &v, const Case &c, Ws &w, Stats &st, const char *name)
                     break;
                 }
     }
+    if (why_out) *why_out = why;
     if (!why.empty()) {
         st.bad++;
         if (!st.printed) {
@@ -698,6 +707,178 @@ void break_case(Sim &s, Vrf &v, Case &c)
     }
 }
 
+// ------------------------------------------------------------ golden-vector replay
+
+// The record's inputs in instruction order (driver/conform.c replay_wkv_matrix).
+#if WKV_SUB == 7
+const char *const ROLES[NSRC] = {"r", "w", "k", "v", "kk", "a"};
+#else
+const char *const ROLES[NSRC] = {"r", "k", "v", "w", "u"};
+#endif
+
+// Replays one record: its sources loaded into distinct random registers with
+// their recorded words, exponents and lengths (w, uint32, with exponent 0), its
+// H = model.rq's n_head states (int32 e, then N x N words each) written to
+// memory at a random address, the unit run through run_case (protocol, card.c's
+// checks, every register and state byte against the golden function), then the
+// unit's DST words, exponent and length and every head's state exponent and
+// words compared with the recorded y and S'. Returns "" when all match.
+std::string replay_record(Sim &s, Vrf &v, Ws &w, const ConformSet &set, const rw_trace_rec &r,
+                          uint64_t &cycles)
+{
+    char buf[300];
+    uint32_t H = set.q->info.n_head, N = set.q->info.head_size;
+    const rw_trace_opnd *o[NSRC];
+    for (int i = 0; i < NSRC; i++) {
+        o[i] = conform_opnd(r, 0, ROLES[i]);
+        uint32_t type = i == WSRC ? RW_OT_U32 : RW_OT_BFV;
+        if (!o[i] || o[i]->type != type)
+            return std::string("input '") + ROLES[i] + "' missing or not " +
+                   (i == WSRC ? "uint32" : "a BFV");
+        if (o[i]->n > (uint32_t)VW)
+            return std::string("input '") + ROLES[i] + "' longer than a vector register";
+    }
+    const rw_trace_opnd *y = conform_opnd(r, 1, "y");
+    if (!y || y->type != RW_OT_BFV) return "output 'y' missing or not a BFV";
+    uint32_t n = o[0]->n;
+    if (H == 0 || N == 0 || N > (uint32_t)MAXN || (uint64_t)H * N != n) {
+        snprintf(buf, sizeof buf, "n_head %u x head_size %u of model.rq is not r's %u words", H,
+                 N, n);
+        return buf;
+    }
+    if (conform_opnd(r, 0, "S", H) || conform_opnd(r, 1, "S'", H))
+        return "more states than model.rq's n_head";
+    uint32_t hw = 1 + N * N;
+    uint64_t bytes = 4ull * H * hw;
+    Case c;
+    c.n = n;
+    c.H = H;
+    for (int i = 0; i < NSRC; i++) {
+        bool again;
+        do {
+            c.src[i] = (int)rndn(NV);
+            again = false;
+            for (int j = 0; j < i; j++) again |= c.src[j] == c.src[i];
+        } while (again);
+        std::vector<int32_t> m = conform_words(o[i]);
+        memcpy(v.reg(c.src[i]), m.data(), m.size() * sizeof(int32_t));
+        v.e[c.src[i]] = i == WSRC ? 0 : o[i]->e;
+        v.n[c.src[i]] = o[i]->n;
+    }
+    c.dst = rndn(4) == 0 ? c.src[rndn(NSRC)] : (int)rndn(NV);
+    c.base = 512 + 4 * (uint64_t)rndn((uint32_t)((MEM_BYTES - bytes - 1024) / 4));
+    for (uint32_t h = 0; h < H; h++) {
+        const rw_trace_opnd *S = conform_opnd(r, 0, "S", h);
+        const rw_trace_opnd *Sp = conform_opnd(r, 1, "S'", h);
+        if (!S || S->type != RW_OT_BFV || S->n != N * N || !Sp || Sp->type != RW_OT_BFV ||
+            Sp->n != N * N) {
+            snprintf(buf, sizeof buf, "state S or S' of head %u missing or not %u x %u words", h,
+                     N, N);
+            return buf;
+        }
+        std::vector<int32_t> m = conform_words(S);
+        uint64_t a = c.base + 4ull * h * hw;
+        wr32(s.mem, a, S->e);
+        for (uint32_t i = 0; i < N * N; i++) wr32(s.mem, a + 4 + 4ull * i, m[i]);
+    }
+    s.p_gnt = 1 + rndn(4);
+    s.p_vld = 1 + rndn(4);
+    s.p_rdy = 1 + rndn(4);
+    Stats one;
+    one.printed = true;  // the replay reports
+    std::string why;
+    run_case(s, v, c, w, one, UNIT "_conform", &why);
+    cycles = one.cycles;
+    if (!why.empty()) return "the unit against the golden function: " + why;
+    if (one.errs)
+        return "err_o: operands outside card.c op_wkv_matrix's checks, which the golden "
+               "function computes anyway";
+    if (v.e[c.dst] != y->e || v.n[c.dst] != y->n) {
+        snprintf(buf, sizeof buf, "dst (e, n) = (%d, %u), recorded (%d, %u)", v.e[c.dst],
+                 v.n[c.dst], y->e, y->n);
+        return buf;
+    }
+    std::vector<int32_t> want = conform_words(y);
+    for (uint32_t i = 0; i < n; i++)
+        if (v.reg(c.dst)[i] != want[i]) {
+            snprintf(buf, sizeof buf, "y word %u = %d, recorded %d", i, v.reg(c.dst)[i], want[i]);
+            return buf;
+        }
+    for (uint32_t h = 0; h < H; h++) {
+        const rw_trace_opnd *Sp = conform_opnd(r, 1, "S'", h);
+        uint64_t a = c.base + 4ull * h * hw;
+        if (rd32(s.mem, a) != Sp->e) {
+            snprintf(buf, sizeof buf, "S' head %u exponent %d, recorded %d", h, rd32(s.mem, a),
+                     Sp->e);
+            return buf;
+        }
+        std::vector<int32_t> m = conform_words(Sp);
+        for (uint32_t i = 0; i < N * N; i++)
+            if (rd32(s.mem, a + 4 + 4ull * i) != m[i]) {
+                snprintf(buf, sizeof buf, "S' head %u word %u = %d, recorded %d", h, i,
+                         rd32(s.mem, a + 4 + 4ull * i), m[i]);
+                return buf;
+            }
+    }
+    return "";
+}
+
+// Replays every UNIT record of the set; returns the mismatches (a missing set:
+// 0 after the helper's skip line, 1 under CI=true). Built for SUB 5 on an
+// RWKV-7 set (the default) there are no wkv5 records: said, and nothing fails.
+long replay_conform(Sim &s, Vrf &v, Ws &w)
+{
+    const char *name = UNIT "_conform";
+    static const char *const units[] = {UNIT, nullptr};
+    ConformSet set;
+    if (!conform_open(set, name)) {
+        const char *ci = getenv("CI");
+        FILE *f = fopen((set.dir + "/vectors.bin").c_str(), "rb");
+        FILE *q = fopen((set.dir + "/model.rq").c_str(), "rb");
+        bool missing = !f || !q;
+        if (f) fclose(f);
+        if (q) fclose(q);
+        return missing && !(ci && !strcmp(ci, "true")) ? 0 : 1;  // skip, or the FAIL printed
+    }
+    long records = 0, bad = 0;
+    uint64_t cycles = 0;
+    std::string first;
+    long n = conform_each(set, units, name, [&](const rw_trace_rec &r) {
+        uint64_t cyc = 0;
+        std::string why = replay_record(s, v, w, set, r, cyc);
+        records++;
+        cycles += cyc;
+        if (!why.empty() && bad++ == 0) {
+            char buf[160];
+            snprintf(buf, sizeof buf, "record %u (%s %s, token %u, layer %d): ", r.index, r.unit,
+                     r.name, r.token, (int)r.layer);
+            first = buf + why;
+        }
+        return true;
+    });
+    if (n < 0) return 1;  // malformed file: the helper printed FAIL
+    printf("# %s: %s: %ld %s records replayed (n_head %u, head_size %u), %ld mismatches, "
+           "%" PRIu64 " cycles\n",
+           name, set.dir.c_str(), records, UNIT, set.q->info.n_head, set.q->info.head_size, bad,
+           cycles);
+    if (records == 0) {
+#if WKV_SUB == 7
+        printf("FAIL %s: no %s records in %s\n", name, UNIT, set.dir.c_str());
+        return 1;
+#else
+        printf("# %s: no %s records in %s (not an RWKV-5 set): nothing replayed\n", name, UNIT,
+               set.dir.c_str());
+        return 0;
+#endif
+    }
+    if (bad) {
+        printf("FAIL %s: %s; %ld of %ld records differ\n", name, first.c_str(), bad, records);
+        return bad;
+    }
+    printf("ok %s (%ld records, 0 mismatches)\n", name, records);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -791,6 +972,8 @@ int main(int argc, char **argv)
         }
         if (!st.bad) printf("ok %s_perf (%ld cases, 0 mismatches)\n", UNIT, st.cases);
     }
+    // every record of the unit in one conformance set
+    bad += replay_conform(s, *vrf, w);
     delete top;
     delete vrf;
     if (bad) {
