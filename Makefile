@@ -173,7 +173,7 @@ demo: deps build/rwkvacc
 	    --prompt "In a shocking finding, scientists" -n 160 --temperature 0.6 --seed 1
 	@echo
 
-# The virtual card generating text: slow (about 4 s per token), so not the demo.
+# The virtual card generating text: slow (2 to 4 s per token), so not the demo.
 demo-sim: deps build/rwkvacc $(SIM_LIB)
 	build/rwkvacc generate --model $(SHARED)/models/tiny-rwkv-7v0-834K-FP32.bin \
 	    --backend sim --weights int8 --prompt "The" -n 8 --temperature 0.6 --seed 1

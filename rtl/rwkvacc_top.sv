@@ -70,12 +70,12 @@ module rwkvacc_top #(
   output logic                   m_axi_rready_o,
   output logic                   irq_o
 );
-  localparam int unsigned NU = 9;   // units, numbered as in sequencer.sv
+  localparam int unsigned NU = 8;   // units, numbered as in sequencer.sv
   localparam int unsigned NRD = 6;  // register-file read ports (WKV 7 reads six sources)
   localparam int unsigned AW = $clog2(N_VREG * VREG_WORDS);
   localparam int unsigned DW = BUS_BYTES * 8;
   localparam int unsigned U_LDST = 0, U_VEC = 1, U_SFU = 2, U_MATVEC = 3, U_NORM = 4,
-                          U_WKV4 = 5, U_WKV5 = 6, U_WKV7 = 7, U_BONUS7 = 8;
+                          U_WKV4 = 5, U_WKVM = 6, U_BONUS7 = 7;
 
   // ---------------------------------------------------------------- registers
   logic start, busy, done, error, irq_done_set, irq_error_set;
@@ -107,7 +107,7 @@ module rwkvacc_top #(
   logic [NU-1:0] u_start, u_done, u_err;
   logic [NU*32-1:0] u_dst_e;
   logic [NU*13-1:0] u_dst_n;
-  logic [3:0] unit;
+  logic [$clog2(NU)-1:0] unit;
   logic [7:0] op, sub;
   logic [4:0] dst;
   logic [6*5-1:0] src;
@@ -232,8 +232,6 @@ module rwkvacc_top #(
   assign u_rd_addr[NRD*AW*U_NORM + 3*AW +: 3*AW] = '0;
   assign u_rd_en[NRD*U_WKV4 + 4 +: 2] = '0;
   assign u_rd_addr[NRD*AW*U_WKV4 + 4*AW +: 2*AW] = '0;
-  assign u_rd_en[NRD*U_WKV5 + 5 +: 1] = '0;
-  assign u_rd_addr[NRD*AW*U_WKV5 + 5*AW +: AW] = '0;
   assign u_rd_en[NRD*U_BONUS7 + 4 +: 2] = '0;
   assign u_rd_addr[NRD*AW*U_BONUS7 + 4*AW +: 2*AW] = '0;
 
@@ -355,65 +353,38 @@ module rwkvacc_top #(
     .mwr_data_o(u_mwr_data[DW*U_WKV4 +: DW]), .mwr_done_i(g_wdone[U_WKV4])
   );
 
-  wkv5 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv5 (
-    .clk_i, .rst_ni, .start_i(u_start[U_WKV5]), .busy_o(u_busy[U_WKV5]),
-    .done_o(u_done[U_WKV5]), .err_o(u_err[U_WKV5]), .n_i(n), .imm_i(imm),
-    .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]), .src4_i(src[20 +: 5]), .dst_i(dst),
-    .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]), .src3_e_i(src_e[96 +: 32]), .src4_e_i(src_e[128 +: 32]),
-    .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]), .src4_n_i(src_n[52 +: 13]),
-    .dst_e_o(u_dst_e[32*U_WKV5 +: 32]), .dst_n_o(u_dst_n[13*U_WKV5 +: 13]),
-    .rd0_en_o(u_rd_en[NRD*U_WKV5 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 0*AW +: AW]),
-    .rd0_data_i(vrf_rd_data[0 +: 32]),
-    .rd1_en_o(u_rd_en[NRD*U_WKV5 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 1*AW +: AW]),
-    .rd1_data_i(vrf_rd_data[32 +: 32]),
-    .rd2_en_o(u_rd_en[NRD*U_WKV5 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 2*AW +: AW]),
-    .rd2_data_i(vrf_rd_data[64 +: 32]),
-    .rd3_en_o(u_rd_en[NRD*U_WKV5 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 3*AW +: AW]),
-    .rd3_data_i(vrf_rd_data[96 +: 32]),
-    .rd4_en_o(u_rd_en[NRD*U_WKV5 + 4]), .rd4_addr_o(u_rd_addr[NRD*AW*U_WKV5 + 4*AW +: AW]),
-    .rd4_data_i(vrf_rd_data[128 +: 32]),
-    .wr_en_o(u_wr_en[U_WKV5]), .wr_addr_o(u_wr_addr[AW*U_WKV5 +: AW]),
-    .wr_data_o(u_wr_data[32*U_WKV5 +: 32]), .state_addr_i(addr),
-    .mrd_req_o(u_mrd_req[U_WKV5]), .mrd_gnt_i(g_rgnt[U_WKV5]),
-    .mrd_addr_o(u_mrd_addr[64*U_WKV5 +: 64]), .mrd_bytes_o(u_mrd_bytes[32*U_WKV5 +: 32]),
-    .mrd_vld_i(g_rvld[U_WKV5]), .mrd_rdy_o(u_mrd_rdy[U_WKV5]), .mrd_data_i(rdata1),
-    .mwr_req_o(u_mwr_req[U_WKV5]), .mwr_gnt_i(g_wgnt[U_WKV5]),
-    .mwr_addr_o(u_mwr_addr[64*U_WKV5 +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_WKV5 +: 32]),
-    .mwr_vld_o(u_mwr_vld[U_WKV5]), .mwr_rdy_i(g_wrdy[U_WKV5]),
-    .mwr_data_o(u_mwr_data[DW*U_WKV5 +: DW]), .mwr_done_i(g_wdone[U_WKV5])
-  );
-
-  wkv7 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv7 (
-    .clk_i, .rst_ni, .start_i(u_start[U_WKV7]), .busy_o(u_busy[U_WKV7]),
-    .done_o(u_done[U_WKV7]), .err_o(u_err[U_WKV7]), .n_i(n), .imm_i(imm),
+  // one engine for WKV SUB 5 (5.x, 6) and SUB 7 (the wkv5/wkv7 wrappers tie sub7_i)
+  wkv_mat #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv_mat (
+    .clk_i, .rst_ni, .start_i(u_start[U_WKVM]), .busy_o(u_busy[U_WKVM]),
+    .done_o(u_done[U_WKVM]), .err_o(u_err[U_WKVM]), .sub7_i(sub == 8'd7), .n_i(n), .imm_i(imm),
     .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]), .src4_i(src[20 +: 5]), .src5_i(src[25 +: 5]),
     .dst_i(dst),
     .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]), .src3_e_i(src_e[96 +: 32]), .src4_e_i(src_e[128 +: 32]),
     .src5_e_i(src_e[160 +: 32]),
     .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]), .src4_n_i(src_n[52 +: 13]),
     .src5_n_i(src_n[65 +: 13]),
-    .dst_e_o(u_dst_e[32*U_WKV7 +: 32]), .dst_n_o(u_dst_n[13*U_WKV7 +: 13]),
-    .rd0_en_o(u_rd_en[NRD*U_WKV7 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 0*AW +: AW]),
+    .dst_e_o(u_dst_e[32*U_WKVM +: 32]), .dst_n_o(u_dst_n[13*U_WKVM +: 13]),
+    .rd0_en_o(u_rd_en[NRD*U_WKVM + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKVM + 0*AW +: AW]),
     .rd0_data_i(vrf_rd_data[0 +: 32]),
-    .rd1_en_o(u_rd_en[NRD*U_WKV7 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 1*AW +: AW]),
+    .rd1_en_o(u_rd_en[NRD*U_WKVM + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKVM + 1*AW +: AW]),
     .rd1_data_i(vrf_rd_data[32 +: 32]),
-    .rd2_en_o(u_rd_en[NRD*U_WKV7 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 2*AW +: AW]),
+    .rd2_en_o(u_rd_en[NRD*U_WKVM + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKVM + 2*AW +: AW]),
     .rd2_data_i(vrf_rd_data[64 +: 32]),
-    .rd3_en_o(u_rd_en[NRD*U_WKV7 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 3*AW +: AW]),
+    .rd3_en_o(u_rd_en[NRD*U_WKVM + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKVM + 3*AW +: AW]),
     .rd3_data_i(vrf_rd_data[96 +: 32]),
-    .rd4_en_o(u_rd_en[NRD*U_WKV7 + 4]), .rd4_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 4*AW +: AW]),
+    .rd4_en_o(u_rd_en[NRD*U_WKVM + 4]), .rd4_addr_o(u_rd_addr[NRD*AW*U_WKVM + 4*AW +: AW]),
     .rd4_data_i(vrf_rd_data[128 +: 32]),
-    .rd5_en_o(u_rd_en[NRD*U_WKV7 + 5]), .rd5_addr_o(u_rd_addr[NRD*AW*U_WKV7 + 5*AW +: AW]),
+    .rd5_en_o(u_rd_en[NRD*U_WKVM + 5]), .rd5_addr_o(u_rd_addr[NRD*AW*U_WKVM + 5*AW +: AW]),
     .rd5_data_i(vrf_rd_data[160 +: 32]),
-    .wr_en_o(u_wr_en[U_WKV7]), .wr_addr_o(u_wr_addr[AW*U_WKV7 +: AW]),
-    .wr_data_o(u_wr_data[32*U_WKV7 +: 32]), .state_addr_i(addr),
-    .mrd_req_o(u_mrd_req[U_WKV7]), .mrd_gnt_i(g_rgnt[U_WKV7]),
-    .mrd_addr_o(u_mrd_addr[64*U_WKV7 +: 64]), .mrd_bytes_o(u_mrd_bytes[32*U_WKV7 +: 32]),
-    .mrd_vld_i(g_rvld[U_WKV7]), .mrd_rdy_o(u_mrd_rdy[U_WKV7]), .mrd_data_i(rdata1),
-    .mwr_req_o(u_mwr_req[U_WKV7]), .mwr_gnt_i(g_wgnt[U_WKV7]),
-    .mwr_addr_o(u_mwr_addr[64*U_WKV7 +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_WKV7 +: 32]),
-    .mwr_vld_o(u_mwr_vld[U_WKV7]), .mwr_rdy_i(g_wrdy[U_WKV7]),
-    .mwr_data_o(u_mwr_data[DW*U_WKV7 +: DW]), .mwr_done_i(g_wdone[U_WKV7])
+    .wr_en_o(u_wr_en[U_WKVM]), .wr_addr_o(u_wr_addr[AW*U_WKVM +: AW]),
+    .wr_data_o(u_wr_data[32*U_WKVM +: 32]), .state_addr_i(addr),
+    .mrd_req_o(u_mrd_req[U_WKVM]), .mrd_gnt_i(g_rgnt[U_WKVM]),
+    .mrd_addr_o(u_mrd_addr[64*U_WKVM +: 64]), .mrd_bytes_o(u_mrd_bytes[32*U_WKVM +: 32]),
+    .mrd_vld_i(g_rvld[U_WKVM]), .mrd_rdy_o(u_mrd_rdy[U_WKVM]), .mrd_data_i(rdata1),
+    .mwr_req_o(u_mwr_req[U_WKVM]), .mwr_gnt_i(g_wgnt[U_WKVM]),
+    .mwr_addr_o(u_mwr_addr[64*U_WKVM +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_WKVM +: 32]),
+    .mwr_vld_o(u_mwr_vld[U_WKVM]), .mwr_rdy_i(g_wrdy[U_WKVM]),
+    .mwr_data_o(u_mwr_data[DW*U_WKVM +: DW]), .mwr_done_i(g_wdone[U_WKVM])
   );
 
   bonus7 #(.VREG_WORDS(VREG_WORDS)) u_bonus7 (

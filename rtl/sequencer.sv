@@ -14,7 +14,7 @@ module sequencer #(
   parameter int unsigned N_VREG     = rwkvacc_hw_pkg::CFG_N_VREG,
   parameter int unsigned VREG_WORDS = rwkvacc_hw_pkg::CFG_VREG_WORDS,
   parameter int unsigned MAX_HEAD   = rwkvacc_hw_pkg::CFG_MAX_HEAD_SIZE,
-  parameter int unsigned N_UNITS    = 9
+  parameter int unsigned N_UNITS    = 8
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -38,7 +38,7 @@ module sequencer #(
   output logic [63:0]            rd_weight_bytes_o,
   // the decoded instruction, held while a unit runs
   output logic [N_UNITS-1:0]     unit_start_o,
-  output logic [3:0]             unit_o,      // the unit that runs (or last ran) an instruction
+  output logic [$clog2(N_UNITS)-1:0] unit_o,      // the unit that runs (or last ran) an instruction
   output logic [7:0]             op_o,
   output logic [7:0]             sub_o,
   output logic [4:0]             dst_o,
@@ -70,7 +70,8 @@ module sequencer #(
 );
   // units, in the order of unit_start_o
   localparam int unsigned U_LDST = 0, U_VEC = 1, U_SFU = 2, U_MATVEC = 3, U_NORM = 4,
-                          U_WKV4 = 5, U_WKV5 = 6, U_WKV7 = 7, U_BONUS7 = 8;
+                          U_WKV4 = 5, U_WKVM = 6, U_BONUS7 = 7;  // U_WKVM: SUB 5 and 7
+  localparam int unsigned UW = $clog2(N_UNITS);
   localparam logic [7:0] ERR_OPCODE = 8'(rwkvacc_hw_pkg::ERR_OPCODE);
   localparam logic [7:0] ERR_REGION = 8'(rwkvacc_hw_pkg::ERR_REGION);
   localparam logic [7:0] ERR_VREG   = 8'(rwkvacc_hw_pkg::ERR_VREG);
@@ -96,7 +97,7 @@ module sequencer #(
   logic [31:0] err_code_q, err_code_d;
   logic [63:0] cycles_q, rd_q, wr_q, rdw_q, rd_d, wr_d, rdw_d;
   logic [63:0] prd_q, pwr_q, prdw_q, prd_d, pwr_d, prdw_d;  // the running instruction's counts
-  logic [3:0] unit_q, unit_d;       // the unit running the instruction
+  logic [UW-1:0] unit_q, unit_d;       // the unit running the instruction
   logic [N_VREG*32-1:0] ve_q, ve_d; // per register: exponent
   logic [N_VREG*13-1:0] vn_q, vn_d; // per register: length
 
@@ -182,13 +183,13 @@ module sequencer #(
   // ---- the checks of one instruction before it runs (card.c execute() and op_*)
   logic [7:0] chk_err;     // 0: fine
   logic needs_rec;         // MATVEC and EMBED read their record first
-  logic [3:0] chk_unit;
+  logic [UW-1:0] chk_unit;
   logic [63:0] chk_rd, chk_wr, chk_rdw;  // bytes the instruction moves (card.c's counts)
   logic known, has_sub;
   always_comb begin
     chk_err = 8'd0;
     needs_rec = 1'b0;
-    chk_unit = 4'(U_VEC);
+    chk_unit = UW'(U_VEC);
     chk_rd = '0;
     chk_wr = '0;
     chk_rdw = '0;
@@ -212,20 +213,20 @@ module sequencer #(
     end else begin
       unique case (f_op)
         8'(rwkvacc_hw_pkg::OP_EMBED): begin
-          chk_unit = 4'(U_LDST);
+          chk_unit = UW'(U_LDST);
           if (f_region != R_IMAGE || !span_ok(rsize[f_region], 64'(f_off), 64'd16))
             chk_err = ERR_REGION;
           else
             needs_rec = 1'b1;
         end
         8'(rwkvacc_hw_pkg::OP_LOADV): begin
-          chk_unit = 4'(U_LDST);
+          chk_unit = UW'(U_LDST);
           if (len64 > VW) chk_err = ERR_VREG;
           else if (!span_ok(rsize[f_region], 64'(f_off), 64'd4 + 64'd4 * len64)) chk_err = ERR_REGION;
           chk_rd = 64'd4 + 64'd4 * len64;
         end
         8'(rwkvacc_hw_pkg::OP_STOREV): begin
-          chk_unit = 4'(U_LDST);
+          chk_unit = UW'(U_LDST);
           if (len64 != 64'(sn[0])) chk_err = ERR_VREG;
           else if (f_region == R_IMAGE ||
                    !span_ok(rsize[f_region], 64'(f_off), 64'd4 + 64'd4 * 64'(sn[0])))
@@ -249,12 +250,12 @@ module sequencer #(
           if (64'(sn[0]) != len64) chk_err = ERR_VREG;
         end
         8'(rwkvacc_hw_pkg::OP_SFU): begin
-          chk_unit = 4'(U_SFU);
+          chk_unit = UW'(U_SFU);
           if (f_sub > 8'd3) chk_err = ERR_OPCODE;
           else if (64'(sn[0]) != len64) chk_err = ERR_VREG;
         end
         8'(rwkvacc_hw_pkg::OP_MATVEC): begin
-          chk_unit = 4'(U_MATVEC);
+          chk_unit = UW'(U_MATVEC);
           if (f_sub > 8'd1) chk_err = ERR_OPCODE;
           else if (f_region != R_IMAGE || !span_ok(rsize[f_region], 64'(f_off), 64'd32))
             chk_err = ERR_REGION;
@@ -262,7 +263,7 @@ module sequencer #(
             needs_rec = 1'b1;
         end
         8'(rwkvacc_hw_pkg::OP_NORM), 8'(rwkvacc_hw_pkg::OP_L2NORM): begin
-          chk_unit = 4'(U_NORM);
+          chk_unit = UW'(U_NORM);
           if (64'(sn[0]) != len64 || f_imm == 16'd0 || (f_len % 24'(f_imm)) != 24'd0)
             chk_err = ERR_VREG;
           else if (f_op == 8'(rwkvacc_hw_pkg::OP_NORM) &&
@@ -274,7 +275,7 @@ module sequencer #(
         end
         8'(rwkvacc_hw_pkg::OP_WKV): begin
           if (f_sub == 8'd4) begin
-            chk_unit = 4'(U_WKV4);
+            chk_unit = UW'(U_WKV4);
             if (64'(sn[0]) != len64 || 64'(sn[1]) != len64 || 64'(sn[2]) != len64 ||
                 64'(sn[3]) != len64)
               chk_err = ERR_VREG;
@@ -284,7 +285,7 @@ module sequencer #(
             chk_rd = 64'd12 * len64 + 64'd8;
             chk_wr = chk_rd;
           end else if (f_sub == 8'd5 || f_sub == 8'd7) begin
-            chk_unit = (f_sub == 8'd5) ? 4'(U_WKV5) : 4'(U_WKV7);
+            chk_unit = UW'(U_WKVM);
             if (64'(sn[0]) != len64 || 64'(sn[1]) != len64 || 64'(sn[2]) != len64 ||
                 64'(sn[3]) != len64 || 64'(sn[4]) != len64 ||
                 (f_sub == 8'd7 && 64'(sn[5]) != len64) || !heads_ok)
@@ -300,7 +301,7 @@ module sequencer #(
           end
         end
         8'(rwkvacc_hw_pkg::OP_BONUS7): begin
-          chk_unit = 4'(U_BONUS7);
+          chk_unit = UW'(U_BONUS7);
           if (64'(sn[0]) != len64 || 64'(sn[1]) != len64 || 64'(sn[2]) != len64 ||
               64'(sn[3]) != len64 || !heads_ok)
             chk_err = ERR_VREG;

@@ -1,8 +1,8 @@
 #!/bin/sh
 # test_sim.sh - the virtual card (backend sim: the Verilated RTL behind the real
 # register protocol, build/sim/librwkvacc_sim.so): raw logits byte-identical to
-# the golden model on two tiny models for 8 tokens (INT8 RWKV-7, INT4 RWKV-4; all
-# five models over 64 tokens run in make test-long), a waveform written with
+# the golden model on three tiny models for 8 tokens (INT8 RWKV-7, INT4 RWKV-4, INT8
+# RWKV-5.2; all five over 64 tokens run in make test-long), a waveform written with
 # --trace, and one-line errors for a missing simulator and an unwritable trace.
 # shellcheck source=tests/cli/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +22,7 @@ same() { # NAME MODEL BITS
 }
 same sim_equals_golden_7v0_int8 7v0-834K int8
 same sim_equals_golden_4v0_int4 4v0-660K int4
+same sim_equals_golden_5v2_int8 5v2-730K int8  # WKV SUB 5 on the shared engine
 
 M7=$SHARED/models/tiny-rwkv-7v0-834K-FP32.bin
 if "$R" generate -m "$M7" -b sim --weights int8 -p "A" -n 1 --trace "$TMP/w.fst" \
