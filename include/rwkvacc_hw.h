@@ -27,6 +27,8 @@ extern "C" {
 #define RWKVACC_HW_CFG_N_VREG 32u /* vector registers (block-floating vectors) on chip */
 #define RWKVACC_HW_CFG_VREG_WORDS 4096u /* int32 mantissas per vector register: the widest vector (n_ffn) a model may have */
 #define RWKVACC_HW_CFG_MAX_HEAD_SIZE 64u /* largest head size N of the WKV unit (any N from 8 up to it, run-time value) */
+#define RWKVACC_HW_CFG_VEC_LANES 16u /* int32 words per vector-register row: elements per cycle of the vector, norm, special-function and load/store units (a power of two) */
+#define RWKVACC_HW_CFG_WKV_LANES 16u /* state elements per cycle of the matrix-state WKV unit (a power of two) */
 #define RWKVACC_HW_CFG_N_REGIONS 4u /* memory regions the driver programs */
 
 /* ---- memory regions (the instruction's REGION field) ---- */

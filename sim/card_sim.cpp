@@ -5,10 +5,13 @@
 #include "card_sim.h"
 
 #include "Vrwkvacc_top.h"
+#include "Vrwkvacc_top___024root.h"
 #include "tb/axi_mem.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -24,12 +27,54 @@ struct rw_sim {
   std::unique_ptr<VerilatedFstC> fst;
   axi_mem::Port port;
   uint64_t mem_bytes = 0, cycle = 0;
+  // RWKVACC_SIM_PROFILE set: cycles by sequencer phase and by opcode (and SUB),
+  // printed on stderr at close. Reads the sequencer's state and instruction
+  // registers (names follow rtl/sequencer.sv's enum and rtl/rwkvacc_top.sv's
+  // instance names).
+  bool profile = false;
+  uint64_t prof_fetch = 0, prof_rec = 0, prof_cyc[256][8] = {}, prof_n[256][8] = {};
+
+  void profile_cycle() {
+    const auto* r = top->rootp;
+    unsigned st = r->rwkvacc_top__DOT__u_sequencer__DOT__state_q;
+    uint32_t w0 = r->rwkvacc_top__DOT__u_sequencer__DOT__insn_q[RWKVACC_HW_INSN_OPCODE_WORD];
+    uint32_t w3 = r->rwkvacc_top__DOT__u_sequencer__DOT__insn_q[RWKVACC_HW_INSN_SUB_WORD];
+    unsigned op = (w0 & RWKVACC_HW_INSN_OPCODE_MASK) >> RWKVACC_HW_INSN_OPCODE_SHIFT;
+    unsigned sub = ((w3 & RWKVACC_HW_INSN_SUB_MASK) >> RWKVACC_HW_INSN_SUB_SHIFT) & 7u;
+    enum { S_FETCH_REQ = 1, S_CHECK = 3, S_REC_REQ = 4, S_REC_CHECK = 6, S_EXEC = 7, S_WAIT = 8 };
+    if (st >= S_FETCH_REQ && st <= S_CHECK) prof_fetch++;
+    else if (st >= S_REC_REQ && st <= S_REC_CHECK) prof_rec++;
+    else if (st == S_EXEC || st == S_WAIT) {
+      prof_cyc[op][sub]++;
+      prof_n[op][sub] += (st == S_EXEC);
+    }
+  }
+
+  void profile_print() const {
+    uint64_t total = prof_fetch + prof_rec;
+    for (int o = 0; o < 256; o++)
+      for (int u = 0; u < 8; u++) total += prof_cyc[o][u];
+    if (!total) return;
+    fprintf(stderr, "%-10s %3s %10s %14s %9s %6s\n", "phase/op", "sub", "count", "cycles",
+            "per-insn", "share");
+    fprintf(stderr, "%-10s %3s %10s %14llu %9s %5.1f%%\n", "fetch", "", "",
+            (unsigned long long)prof_fetch, "", 100.0 * prof_fetch / total);
+    fprintf(stderr, "%-10s %3s %10s %14llu %9s %5.1f%%\n", "record", "", "",
+            (unsigned long long)prof_rec, "", 100.0 * prof_rec / total);
+    for (int o = 0; o < 256; o++)
+      for (int u = 0; u < 8; u++)
+        if (prof_n[o][u])
+          fprintf(stderr, "op %-7d %3d %10llu %14llu %9.1f %5.1f%%\n", o, u,
+                  (unsigned long long)prof_n[o][u], (unsigned long long)prof_cyc[o][u],
+                  (double)prof_cyc[o][u] / prof_n[o][u], 100.0 * prof_cyc[o][u] / total);
+  }
 
   // one clock cycle: memory model drives, the design settles, both sample the edge
   void tick() {
     mem->drive();
     top->eval();
     mem->sample();
+    if (profile) profile_cycle();
     if (fst) fst->dump(2 * cycle);
     top->clk_i = 1;
     top->eval();
@@ -59,6 +104,7 @@ static rw_sim* sim_open(const rw_sim_config* cfg, char* err, size_t errlen) {
   mc.rd_bw = mc.wr_bw = cfg->bytes_per_cycle ? cfg->bytes_per_cycle : RWKVACC_HW_CFG_BUS_BYTES;
   s->mem = std::make_unique<axi_mem::AxiMem>(s->port, mc);
   s->mem_bytes = cfg->mem_bytes;
+  s->profile = getenv("RWKVACC_SIM_PROFILE") != nullptr;
   if (cfg->trace) {
     s->fst = std::make_unique<VerilatedFstC>();
     s->top->trace(s->fst.get(), 99);
@@ -79,6 +125,7 @@ static rw_sim* sim_open(const rw_sim_config* cfg, char* err, size_t errlen) {
 
 static void sim_close(rw_sim* s) {
   if (s && s->fst) s->fst->close();
+  if (s && s->profile) s->profile_print();
   delete s;
 }
 

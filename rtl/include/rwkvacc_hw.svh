@@ -21,6 +21,8 @@ package rwkvacc_hw_pkg;
   localparam int unsigned CFG_N_VREG = 32'd32;
   localparam int unsigned CFG_VREG_WORDS = 32'd4096;
   localparam int unsigned CFG_MAX_HEAD_SIZE = 32'd64;
+  localparam int unsigned CFG_VEC_LANES = 32'd16;
+  localparam int unsigned CFG_WKV_LANES = 32'd16;
   localparam int unsigned CFG_N_REGIONS = 32'd4;
   // memory regions
   localparam int unsigned REGION_IMAGE = 32'd0;
