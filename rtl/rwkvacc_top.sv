@@ -354,7 +354,8 @@ module rwkvacc_top #(
   );
 
   // one engine for WKV SUB 5 (5.x, 6) and SUB 7 (the wkv5/wkv7 wrappers tie sub7_i)
-  wkv_mat #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv_mat (
+  wkv_mat #(.WKV_LANES(rwkvacc_hw_pkg::CFG_WKV_LANES), .BUS_BYTES(BUS_BYTES),
+            .VREG_WORDS(VREG_WORDS)) u_wkv_mat (
     .clk_i, .rst_ni, .start_i(u_start[U_WKVM]), .busy_o(u_busy[U_WKVM]),
     .done_o(u_done[U_WKVM]), .err_o(u_err[U_WKVM]), .sub7_i(sub == 8'd7), .n_i(n), .imm_i(imm),
     .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]), .src4_i(src[20 +: 5]), .src5_i(src[25 +: 5]),

@@ -1,5 +1,6 @@
-// sequencer.sv - runs the program: fetches each 16-byte instruction from region
-// IMAGE, decodes it, checks every operand as docs/isa.md says (opcode and SUB,
+// sequencer.sv - runs the program: fetches its 16-byte instructions from region
+// IMAGE in blocks of up to IBUF (one read request, one memory round trip per
+// block), decodes each, checks every operand as docs/isa.md says (opcode and SUB,
 // register numbers, lengths, regions, matrix and embedding records) before
 // anything moves, starts the one unit that executes it, and keeps each vector
 // register's length and exponent. It stops on END (DONE) or on the first error
@@ -14,7 +15,8 @@ module sequencer #(
   parameter int unsigned N_VREG     = rwkvacc_hw_pkg::CFG_N_VREG,
   parameter int unsigned VREG_WORDS = rwkvacc_hw_pkg::CFG_VREG_WORDS,
   parameter int unsigned MAX_HEAD   = rwkvacc_hw_pkg::CFG_MAX_HEAD_SIZE,
-  parameter int unsigned N_UNITS    = 8
+  parameter int unsigned N_UNITS    = 8,
+  parameter int unsigned IBUF       = 32   // instructions fetched per block, a power of two
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -100,6 +102,16 @@ module sequencer #(
   logic [UW-1:0] unit_q, unit_d;       // the unit running the instruction
   logic [N_VREG*32-1:0] ve_q, ve_d; // per register: exponent
   logic [N_VREG*13-1:0] vn_q, vn_d; // per register: length
+
+  // ---- the instruction buffer: instructions ib_base_q .. ib_base_q + ib_cnt_q - 1
+  localparam int unsigned IPB = BUS_BYTES / 16;  // instructions per beat
+  localparam int unsigned IBW = $clog2(IBUF);
+  logic [127:0] ibuf_q [IBUF];
+  logic [31:0] ib_base_q, ib_base_d;
+  logic [IBW:0] ib_cnt_q, ib_cnt_d;     // valid instructions (0: empty)
+  logic [IBW:0] ib_want_q, ib_want_d;   // instructions of the block being read
+  logic [IBW:0] ib_got_q, ib_got_d;     // of which received
+  logic ib_wr;                          // store the beat on mrd_data_i at ib_got_q
 
   // ---- instruction fields
   logic [7:0]  f_op, f_sub;
@@ -348,6 +360,20 @@ module sequencer #(
   logic fetch_ok;
   assign fetch_ok = (pc_q < prog_len_i) && (prog_offset_i[3:0] == 4'd0) &&
                     span_ok(rsize[0], 64'(prog_offset_i) + 64'd16 * 64'(pc_q), 64'd16);
+  // a block: from pc, at most IBUF instructions, none past the program or the region
+  logic ib_hit;
+  logic [31:0] ib_idx;
+  logic [IBW:0] blk_cnt;
+  logic [63:0] blk_room;
+  logic [31:0] prog_left;
+  assign prog_left = prog_len_i - pc_q;  // fetch_ok: pc < prog_len
+  assign ib_idx = pc_q - ib_base_q;
+  assign ib_hit = (pc_q >= ib_base_q) && (ib_idx < 32'(ib_cnt_q));
+  always_comb begin
+    blk_room = (64'(rsize[0]) - (64'(prog_offset_i) + 64'd16 * 64'(pc_q))) >> 4;  // fetch_ok: >= 1
+    if (64'(prog_left) < blk_room) blk_room = 64'(prog_left);
+    blk_cnt = (blk_room < 64'(IBUF)) ? blk_room[IBW:0] : (IBW+1)'(IBUF);
+  end
 
   // ---- the decoded instruction to the units
   always_comb begin
@@ -398,6 +424,11 @@ module sequencer #(
     unit_d = unit_q;
     ve_d = ve_q;
     vn_d = vn_q;
+    ib_base_d = ib_base_q;
+    ib_cnt_d = ib_cnt_q;
+    ib_want_d = ib_want_q;
+    ib_got_d = ib_got_q;
+    ib_wr = 1'b0;
     unit_start_o = '0;
     mrd_req_o = 1'b0;
     mrd_addr_o = fetch_addr;
@@ -417,21 +448,36 @@ module sequencer #(
         rdw_d = '0;
         ve_d = '0;  // every register starts at n = 0, e = 0
         vn_d = '0;
+        ib_cnt_d = '0;  // the image may have changed since the last run
         state_d = S_FETCH_REQ;
       end
       S_FETCH_REQ: begin
         if (!fetch_ok) begin
           err_d = ERR_PROGRAM;
           state_d = S_END;
+        end else if (ib_hit) begin
+          insn_d = ibuf_q[ib_idx[IBW-1:0]];
+          state_d = S_CHECK;
         end else begin
           mrd_req_o = 1'b1;
-          if (mrd_gnt_i) state_d = S_FETCH;
+          mrd_bytes_o = 32'd16 * 32'(blk_cnt);
+          if (mrd_gnt_i) begin
+            ib_base_d = pc_q;
+            ib_cnt_d = '0;
+            ib_want_d = blk_cnt;
+            ib_got_d = '0;
+            state_d = S_FETCH;
+          end
         end
       end
-      S_FETCH: if (mrd_vld_i) begin
+      S_FETCH: if (mrd_vld_i) begin  // a beat of IPB instructions, the last one partly
         mrd_rdy_o = 1'b1;
-        insn_d = mrd_data_i[127:0];
-        state_d = S_CHECK;
+        ib_wr = 1'b1;
+        ib_got_d = ib_got_q + (IBW+1)'(IPB);
+        if (ib_got_q + (IBW+1)'(IPB) >= ib_want_q) begin
+          ib_cnt_d = ib_want_q;
+          state_d = S_FETCH_REQ;
+        end
       end
       S_CHECK: begin
         if (f_op == 8'(rwkvacc_hw_pkg::OP_END)) begin
@@ -515,6 +561,15 @@ module sequencer #(
     endcase
   end
 
+  // the buffer itself: written a beat at a time, no reset needed (ib_cnt_q guards it)
+  always_ff @(posedge clk_i) begin
+    if (ib_wr) begin
+      for (int i = 0; i < IPB; i++) begin
+        if (32'(ib_got_q) + 32'(i) < 32'(IBUF)) ibuf_q[IBW'(32'(ib_got_q) + 32'(i))] <= mrd_data_i[128*i +: 128];
+      end
+    end
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= S_IDLE;
@@ -536,6 +591,10 @@ module sequencer #(
       unit_q <= '0;
       ve_q <= '0;
       vn_q <= '0;
+      ib_base_q <= '0;
+      ib_cnt_q <= '0;
+      ib_want_q <= '0;
+      ib_got_q <= '0;
     end else begin
       state_q <= state_d;
       pc_q <= pc_d;
@@ -557,11 +616,13 @@ module sequencer #(
       unit_q <= unit_d;
       ve_q <= ve_d;
       vn_q <= vn_d;
+      ib_base_q <= ib_base_d;
+      ib_cnt_q <= ib_cnt_d;
+      ib_want_q <= ib_want_d;
+      ib_got_q <= ib_got_d;
     end
   end
 
-  logic unused_beat;  // instructions and records fill the first 32 bytes of a beat
-  assign unused_beat = ^mrd_data_i[BUS_BYTES*8-1:256];
 
   assign unit_o = unit_q;
   assign busy_o = busy_q;
