@@ -11,6 +11,7 @@ module rwkvacc_top #(
   parameter int unsigned VREG_WORDS = rwkvacc_hw_pkg::CFG_VREG_WORDS,
   parameter int unsigned N_VREG     = rwkvacc_hw_pkg::CFG_N_VREG,
   parameter int unsigned MAX_BURSTS = rwkvacc_hw_pkg::CFG_MAX_BURSTS,
+  parameter int unsigned VL         = rwkvacc_hw_pkg::CFG_VEC_LANES,
   parameter int unsigned MV_MAX_ROWS = 65536,
   parameter int unsigned ID_W       = 4
 ) (
@@ -74,6 +75,7 @@ module rwkvacc_top #(
   localparam int unsigned NRD = 6;  // register-file read ports (WKV 7 reads six sources)
   localparam int unsigned AW = $clog2(N_VREG * VREG_WORDS);
   localparam int unsigned DW = BUS_BYTES * 8;
+  localparam int unsigned RAW = AW - $clog2(VL);  // register-file row address bits
   localparam int unsigned U_LDST = 0, U_VEC = 1, U_SFU = 2, U_MATVEC = 3, U_NORM = 4,
                           U_WKV4 = 5, U_WKVM = 6, U_BONUS7 = 7;
 
@@ -150,22 +152,48 @@ module rwkvacc_top #(
 
 
   // ---------------------------------------------------------------- register file
-  logic [NU*NRD-1:0] u_rd_en;
+  // Row-wide units (WIDE) drive w_* themselves, VL words per access; the others
+  // move one word per access on u_* and reach the rows through vrf_narrow.
+  localparam logic [NU-1:0] WIDE = '0;
+  logic [NU*NRD-1:0] u_rd_en;       // narrow ports
   logic [NU*NRD*AW-1:0] u_rd_addr;
+  logic [NU*NRD*32-1:0] u_rd_data;
   logic [NU-1:0] u_wr_en;
   logic [NU*AW-1:0] u_wr_addr;
   logic [NU*32-1:0] u_wr_data;
-  logic [NRD-1:0] vrf_rd_en;
-  logic [NRD*AW-1:0] vrf_rd_addr;
-  logic [NRD*32-1:0] vrf_rd_data;
+  logic [NU*NRD-1:0] w_rd_en;       // row ports
+  logic [NU*NRD*RAW-1:0] w_rd_addr;
+  logic [NU-1:0] w_wr_en;
+  logic [NU*RAW-1:0] w_wr_addr;
+  logic [NU*VL*32-1:0] w_wr_data;
+  logic [NU*VL-1:0] w_wr_mask;
+  logic [NRD*VL*32-1:0] vrf_rd_data;
 
-  assign vrf_rd_en   = u_rd_en[NRD*unit +: NRD];
-  assign vrf_rd_addr = u_rd_addr[NRD*AW*unit +: NRD*AW];
+  for (genvar u = 0; u < NU; u++) begin : g_vport
+    if (WIDE[u]) begin : g_wide
+      assign u_rd_data[NRD*32*u +: NRD*32] = '0;
+      logic unused_narrow;
+      assign unused_narrow = ^{u_rd_en[NRD*u +: NRD], u_rd_addr[NRD*AW*u +: NRD*AW], u_wr_en[u],
+                               u_wr_addr[AW*u +: AW], u_wr_data[32*u +: 32]};
+    end else begin : g_narrow
+      vrf_narrow #(.NRD(NRD), .AW(AW), .VL(VL)) u_narrow (
+        .clk_i, .rd_en_i(u_rd_en[NRD*u +: NRD]), .rd_addr_i(u_rd_addr[NRD*AW*u +: NRD*AW]),
+        .rd_data_o(u_rd_data[NRD*32*u +: NRD*32]), .wr_en_i(u_wr_en[u]),
+        .wr_addr_i(u_wr_addr[AW*u +: AW]), .wr_data_i(u_wr_data[32*u +: 32]),
+        .rd_en_o(w_rd_en[NRD*u +: NRD]), .rd_addr_o(w_rd_addr[NRD*RAW*u +: NRD*RAW]),
+        .rd_data_i(vrf_rd_data), .wr_en_o(w_wr_en[u]), .wr_addr_o(w_wr_addr[RAW*u +: RAW]),
+        .wr_data_o(w_wr_data[VL*32*u +: VL*32]), .wr_mask_o(w_wr_mask[VL*u +: VL])
+      );
+    end
+  end
 
-  vrf #(.N_VREG(N_VREG), .VREG_WORDS(VREG_WORDS), .NRD(NRD)) u_vrf (
-    .clk_i, .rd_en_i(vrf_rd_en), .rd_addr_i(vrf_rd_addr), .rd_data_o(vrf_rd_data),
-    .wr_en_i(u_wr_en[unit]), .wr_addr_i(u_wr_addr[AW*unit +: AW]),
-    .wr_data_i(u_wr_data[32*unit +: 32])
+  logic unused_rd_data;  // the words of read ports a unit does not have
+  assign unused_rd_data = ^u_rd_data;
+
+  vrf #(.N_VREG(N_VREG), .VREG_WORDS(VREG_WORDS), .NRD(NRD), .VL(VL)) u_vrf (
+    .clk_i, .rd_en_i(w_rd_en[NRD*unit +: NRD]), .rd_addr_i(w_rd_addr[NRD*RAW*unit +: NRD*RAW]),
+    .rd_data_o(vrf_rd_data), .wr_en_i(w_wr_en[unit]), .wr_addr_i(w_wr_addr[RAW*unit +: RAW]),
+    .wr_data_i(w_wr_data[VL*32*unit +: VL*32]), .wr_mask_i(w_wr_mask[VL*unit +: VL])
   );
 
   // ---------------------------------------------------------------- unit streams
@@ -245,7 +273,7 @@ module rwkvacc_top #(
     .done_o(u_done[U_LDST]), .dst_e_o(u_dst_e[32*U_LDST +: 32]),
     .dst_n_o(u_dst_n[13*U_LDST +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_LDST]), .rd0_addr_o(u_rd_addr[NRD*AW*U_LDST +: AW]),
-    .rd0_data_i(vrf_rd_data[0 +: 32]),
+    .rd0_data_i(u_rd_data[NRD*32*U_LDST + 0 +: 32]),
     .wr_en_o(u_wr_en[U_LDST]), .wr_addr_o(u_wr_addr[AW*U_LDST +: AW]),
     .wr_data_o(u_wr_data[32*U_LDST +: 32]),
     .mrd_req_o(u_mrd_req[U_LDST]), .mrd_gnt_i(g_rgnt[U_LDST]),
@@ -266,11 +294,11 @@ module rwkvacc_top #(
     .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]),
     .dst_e_o(u_dst_e[32*U_VEC +: 32]), .dst_n_o(u_dst_n[13*U_VEC +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_VEC + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_VEC + 0*AW +: AW]),
-    .rd0_data_i(vrf_rd_data[0 +: 32]),
+    .rd0_data_i(u_rd_data[NRD*32*U_VEC + 0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_VEC + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_VEC + 1*AW +: AW]),
-    .rd1_data_i(vrf_rd_data[32 +: 32]),
+    .rd1_data_i(u_rd_data[NRD*32*U_VEC + 32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_VEC + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_VEC + 2*AW +: AW]),
-    .rd2_data_i(vrf_rd_data[64 +: 32]),
+    .rd2_data_i(u_rd_data[NRD*32*U_VEC + 64 +: 32]),
     .wr_en_o(u_wr_en[U_VEC]), .wr_addr_o(u_wr_addr[AW*U_VEC +: AW]),
     .wr_data_o(u_wr_data[32*U_VEC +: 32])
   );
@@ -281,7 +309,7 @@ module rwkvacc_top #(
     .dst_i(dst), .src0_e_i(src_e[0 +: 32]), .src0_n_i(src_n[0 +: 13]),
     .dst_e_o(u_dst_e[32*U_SFU +: 32]), .dst_n_o(u_dst_n[13*U_SFU +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_SFU]), .rd0_addr_o(u_rd_addr[NRD*AW*U_SFU +: AW]),
-    .rd0_data_i(vrf_rd_data[0 +: 32]),
+    .rd0_data_i(u_rd_data[NRD*32*U_SFU + 0 +: 32]),
     .wr_en_o(u_wr_en[U_SFU]), .wr_addr_o(u_wr_addr[AW*U_SFU +: AW]),
     .wr_data_o(u_wr_data[32*U_SFU +: 32])
   );
@@ -294,7 +322,7 @@ module rwkvacc_top #(
     .out_addr_i(io_addr), .src0_i(src[0 +: 5]), .src0_e_i(src_e[0 +: 32]), .src0_n_i(src_n[0 +: 13]), .dst_i(dst),
     .dst_e_o(u_dst_e[32*U_MATVEC +: 32]), .dst_n_o(u_dst_n[13*U_MATVEC +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_MATVEC]), .rd0_addr_o(u_rd_addr[NRD*AW*U_MATVEC +: AW]),
-    .rd0_data_i(vrf_rd_data[0 +: 32]),
+    .rd0_data_i(u_rd_data[NRD*32*U_MATVEC + 0 +: 32]),
     .wr_en_o(u_wr_en[U_MATVEC]), .wr_addr_o(u_wr_addr[AW*U_MATVEC +: AW]),
     .wr_data_o(u_wr_data[32*U_MATVEC +: 32]),
     .mrd0_req_o(u_mrd_req[U_MATVEC]), .mrd0_gnt_i(g_rgnt[U_MATVEC]),
@@ -318,11 +346,11 @@ module rwkvacc_top #(
     .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]), .src4_n_i(src_n[52 +: 13]),
     .dst_i(dst), .dst_e_o(u_dst_e[32*U_NORM +: 32]), .dst_n_o(u_dst_n[13*U_NORM +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_NORM + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_NORM + 0*AW +: AW]),
-    .rd0_data_i(vrf_rd_data[0 +: 32]),
+    .rd0_data_i(u_rd_data[NRD*32*U_NORM + 0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_NORM + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_NORM + 1*AW +: AW]),
-    .rd1_data_i(vrf_rd_data[32 +: 32]),
+    .rd1_data_i(u_rd_data[NRD*32*U_NORM + 32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_NORM + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_NORM + 2*AW +: AW]),
-    .rd2_data_i(vrf_rd_data[64 +: 32]),
+    .rd2_data_i(u_rd_data[NRD*32*U_NORM + 64 +: 32]),
     .wr_en_o(u_wr_en[U_NORM]), .wr_addr_o(u_wr_addr[AW*U_NORM +: AW]),
     .wr_data_o(u_wr_data[32*U_NORM +: 32])
   );
@@ -335,13 +363,13 @@ module rwkvacc_top #(
     .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]),
     .dst_e_o(u_dst_e[32*U_WKV4 +: 32]), .dst_n_o(u_dst_n[13*U_WKV4 +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_WKV4 + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 0*AW +: AW]),
-    .rd0_data_i(vrf_rd_data[0 +: 32]),
+    .rd0_data_i(u_rd_data[NRD*32*U_WKV4 + 0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_WKV4 + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 1*AW +: AW]),
-    .rd1_data_i(vrf_rd_data[32 +: 32]),
+    .rd1_data_i(u_rd_data[NRD*32*U_WKV4 + 32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_WKV4 + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 2*AW +: AW]),
-    .rd2_data_i(vrf_rd_data[64 +: 32]),
+    .rd2_data_i(u_rd_data[NRD*32*U_WKV4 + 64 +: 32]),
     .rd3_en_o(u_rd_en[NRD*U_WKV4 + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKV4 + 3*AW +: AW]),
-    .rd3_data_i(vrf_rd_data[96 +: 32]),
+    .rd3_data_i(u_rd_data[NRD*32*U_WKV4 + 96 +: 32]),
     .wr_en_o(u_wr_en[U_WKV4]), .wr_addr_o(u_wr_addr[AW*U_WKV4 +: AW]),
     .wr_data_o(u_wr_data[32*U_WKV4 +: 32]), .state_addr_i(addr),
     .mrd_req_o(u_mrd_req[U_WKV4]), .mrd_gnt_i(g_rgnt[U_WKV4]),
@@ -366,17 +394,17 @@ module rwkvacc_top #(
     .src5_n_i(src_n[65 +: 13]),
     .dst_e_o(u_dst_e[32*U_WKVM +: 32]), .dst_n_o(u_dst_n[13*U_WKVM +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_WKVM + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_WKVM + 0*AW +: AW]),
-    .rd0_data_i(vrf_rd_data[0 +: 32]),
+    .rd0_data_i(u_rd_data[NRD*32*U_WKVM + 0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_WKVM + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_WKVM + 1*AW +: AW]),
-    .rd1_data_i(vrf_rd_data[32 +: 32]),
+    .rd1_data_i(u_rd_data[NRD*32*U_WKVM + 32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_WKVM + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_WKVM + 2*AW +: AW]),
-    .rd2_data_i(vrf_rd_data[64 +: 32]),
+    .rd2_data_i(u_rd_data[NRD*32*U_WKVM + 64 +: 32]),
     .rd3_en_o(u_rd_en[NRD*U_WKVM + 3]), .rd3_addr_o(u_rd_addr[NRD*AW*U_WKVM + 3*AW +: AW]),
-    .rd3_data_i(vrf_rd_data[96 +: 32]),
+    .rd3_data_i(u_rd_data[NRD*32*U_WKVM + 96 +: 32]),
     .rd4_en_o(u_rd_en[NRD*U_WKVM + 4]), .rd4_addr_o(u_rd_addr[NRD*AW*U_WKVM + 4*AW +: AW]),
-    .rd4_data_i(vrf_rd_data[128 +: 32]),
+    .rd4_data_i(u_rd_data[NRD*32*U_WKVM + 128 +: 32]),
     .rd5_en_o(u_rd_en[NRD*U_WKVM + 5]), .rd5_addr_o(u_rd_addr[NRD*AW*U_WKVM + 5*AW +: AW]),
-    .rd5_data_i(vrf_rd_data[160 +: 32]),
+    .rd5_data_i(u_rd_data[NRD*32*U_WKVM + 160 +: 32]),
     .wr_en_o(u_wr_en[U_WKVM]), .wr_addr_o(u_wr_addr[AW*U_WKVM +: AW]),
     .wr_data_o(u_wr_data[32*U_WKVM +: 32]), .state_addr_i(addr),
     .mrd_req_o(u_mrd_req[U_WKVM]), .mrd_gnt_i(g_rgnt[U_WKVM]),
@@ -396,13 +424,13 @@ module rwkvacc_top #(
     .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]),
     .dst_e_o(u_dst_e[32*U_BONUS7 +: 32]), .dst_n_o(u_dst_n[13*U_BONUS7 +: 13]),
     .rd0_en_o(u_rd_en[NRD*U_BONUS7 + 0]),
-    .rd0_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 0*AW +: AW]), .rd0_data_i(vrf_rd_data[0 +: 32]),
+    .rd0_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 0*AW +: AW]), .rd0_data_i(u_rd_data[NRD*32*U_BONUS7 + 0 +: 32]),
     .rd1_en_o(u_rd_en[NRD*U_BONUS7 + 1]),
-    .rd1_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 1*AW +: AW]), .rd1_data_i(vrf_rd_data[32 +: 32]),
+    .rd1_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 1*AW +: AW]), .rd1_data_i(u_rd_data[NRD*32*U_BONUS7 + 32 +: 32]),
     .rd2_en_o(u_rd_en[NRD*U_BONUS7 + 2]),
-    .rd2_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 2*AW +: AW]), .rd2_data_i(vrf_rd_data[64 +: 32]),
+    .rd2_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 2*AW +: AW]), .rd2_data_i(u_rd_data[NRD*32*U_BONUS7 + 64 +: 32]),
     .rd3_en_o(u_rd_en[NRD*U_BONUS7 + 3]),
-    .rd3_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 3*AW +: AW]), .rd3_data_i(vrf_rd_data[96 +: 32]),
+    .rd3_addr_o(u_rd_addr[NRD*AW*U_BONUS7 + 3*AW +: AW]), .rd3_data_i(u_rd_data[NRD*32*U_BONUS7 + 96 +: 32]),
     .wr_en_o(u_wr_en[U_BONUS7]), .wr_addr_o(u_wr_addr[AW*U_BONUS7 +: AW]),
     .wr_data_o(u_wr_data[32*U_BONUS7 +: 32])
   );
