@@ -413,6 +413,15 @@ static void emit_matvec(builder *B)
     B->n_matvec++;
 }
 
+static void emit_prefetch(builder *B, uint32_t matrix_off)
+{
+    rwkvacc_hw_insn *I = emit(B, RWKVACC_HW_OP_PREFETCH);
+    if (I) {
+        rwkvacc_hw_insn_set_region(I, 0);
+        rwkvacc_hw_insn_set_offset(I, matrix_off);
+    }
+}
+
 /* copy: a register move, a store to the state, or a load from it. */
 static void emit_copy(builder *B)
 {
@@ -601,6 +610,42 @@ static void write_header(builder *B, const rw_qmodel *q, const rw_image *img)
         set32(B, 8 + 4 * (size_t)i, f[i]);
 }
 
+/* PREFETCH hints: matrix 0's at the start, matrix k + 1's just before the MATVEC
+ * of matrix k, so the card reads the next matrix while it runs everything between
+ * (docs/isa.md). The hints change no result. */
+static void add_prefetch_hints(builder *B)
+{
+    size_t n = B->n_prog, k = 0, n_mv = 0;
+    rwkvacc_hw_insn *old = B->prog, *out;
+    uint32_t *mv;
+    for (size_t i = 0; i < n; i++)
+        n_mv += rwkvacc_hw_insn_get_opcode(&old[i]) == RWKVACC_HW_OP_MATVEC;
+    if (B->st || !n_mv)
+        return;
+    mv = malloc(n_mv * sizeof *mv);
+    out = malloc((n + n_mv) * sizeof *out);
+    if (!mv || !out) {
+        free(mv);
+        free(out);
+        B->st = rw_fail(B->err, RWKVACC_E_NOMEM, "compile: out of memory");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (rwkvacc_hw_insn_get_opcode(&old[i]) == RWKVACC_HW_OP_MATVEC)
+            mv[k++] = rwkvacc_hw_insn_get_offset(&old[i]);
+    B->prog = out;
+    B->n_prog = 0;
+    B->cap_prog = n + n_mv;
+    emit_prefetch(B, mv[0]);
+    for (size_t i = 0, j = 0; i < n; i++) {
+        if (rwkvacc_hw_insn_get_opcode(&old[i]) == RWKVACC_HW_OP_MATVEC && ++j < n_mv)
+            emit_prefetch(B, mv[j]);
+        B->prog[B->n_prog++] = old[i];
+    }
+    free(old);
+    free(mv);
+}
+
 static void record_program(builder *B, const rw_qmodel *q, rw_image *img, uint32_t emb_off)
 {
     rw_golden *g = rw_golden_new(q);
@@ -615,6 +660,7 @@ static void record_program(builder *B, const rw_qmodel *q, rw_image *img, uint32
         g->hook = &hook;
         rw_golden_token(g, 0, &logits); /* the program does not depend on the token */
         emit(B, RWKVACC_HW_OP_END);
+        add_prefetch_hints(B);
     }
     free(logits.m);
     rw_golden_free(g);

@@ -212,6 +212,7 @@ extern "C" {
 #define RWKVACC_HW_OP_LOADV 3u /* DST = the vector at REGION:OFFSET (exponent word, LEN mantissas) */
 #define RWKVACC_HW_OP_STOREV 4u /* REGION:OFFSET = SRC0 (exponent word, LEN mantissas); REGION must be RW */
 #define RWKVACC_HW_OP_MOVE 5u /* DST = SRC0 */
+#define RWKVACC_HW_OP_PREFETCH 6u /* hint: the matrix record at IMAGE:OFFSET is a later MATVEC's; the card may read its weights and scales ahead. No effect on any result; a record MATVEC would refuse is ignored */
 #define RWKVACC_HW_OP_ADD 16u /* DST = SRC0 + SRC1 (SRC1 may have 1 element: broadcast) */
 #define RWKVACC_HW_OP_SUB 17u /* DST = SRC0 - SRC1 */
 #define RWKVACC_HW_OP_MUL 18u /* DST = SRC0 * SRC1 */
@@ -417,6 +418,7 @@ static inline const char *rwkvacc_hw_opcode_name(uint32_t code)
     case RWKVACC_HW_OP_LOADV: return "LOADV";
     case RWKVACC_HW_OP_STOREV: return "STOREV";
     case RWKVACC_HW_OP_MOVE: return "MOVE";
+    case RWKVACC_HW_OP_PREFETCH: return "PREFETCH";
     case RWKVACC_HW_OP_ADD: return "ADD";
     case RWKVACC_HW_OP_SUB: return "SUB";
     case RWKVACC_HW_OP_MUL: return "MUL";

@@ -13,6 +13,8 @@ module rwkvacc_top #(
   parameter int unsigned MAX_BURSTS = rwkvacc_hw_pkg::CFG_MAX_BURSTS,
   parameter int unsigned VL         = rwkvacc_hw_pkg::CFG_VEC_LANES,
   parameter int unsigned MV_MAX_ROWS = 65536,
+  parameter int unsigned PF_BEATS   = 8192,  // weight prefetch FIFO (512 KB at 64-byte beats)
+  parameter int unsigned PF_S_BEATS = 512,   // scale prefetch FIFO
   parameter int unsigned ID_W       = 4
 ) (
   input  logic                   clk_i,
@@ -121,12 +123,21 @@ module rwkvacc_top #(
   logic [31:0] mat_rows, mat_group, mat_stride;
   logic [12:0] mat_cols;
   logic [7:0] mat_bits;
-  // DMA streams: read 0 the sequencer, 1 the running unit, 2 the matrix scales;
-  // write 0 the running unit
-  logic [2:0] rd_req, rd_gnt, rd_vld, rd_rdy, rd_err;
-  logic [3*64-1:0] rd_addr;
-  logic [3*32-1:0] rd_bytes_req;
-  logic [3*DW-1:0] rd_data;
+  // DMA streams: read 0 the sequencer, 1 the running unit, 2 the matrix scales and
+  // 3 the matrix weights (both through their prefetchers); write 0 the running unit
+  logic [3:0] rd_req, rd_gnt, rd_vld, rd_rdy, rd_err;
+  logic [4*64-1:0] rd_addr;
+  logic [4*32-1:0] rd_bytes_req;
+  logic [4*DW-1:0] rd_data;
+  // PREFETCH hints and the matrix-vector unit's two streams, served by the prefetchers
+  logic pf_hint_vld, pf_flush;
+  logic [1:0] pf_hint_rdy, pf_idle;
+  logic [63:0] pf_q_addr, pf_s_addr;
+  logic [31:0] pf_q_bytes, pf_s_bytes;
+  logic mvq_req, mvq_gnt, mvq_vld, mvq_rdy, mvs_req, mvs_gnt, mvs_vld, mvs_rdy;
+  logic [63:0] mvq_addr, mvs_addr;
+  logic [31:0] mvq_bytes, mvs_bytes;
+  logic [DW-1:0] mvq_data, mvs_data;
   logic wr_req, wr_gnt, wr_vld, wr_rdy, wr_done, wr_err;
   logic [63:0] wr_addr;
   logic [31:0] wr_bytes_req;
@@ -147,14 +158,37 @@ module rwkvacc_top #(
     .unit_done_i(u_done), .unit_err_i(u_err), .unit_dst_e_i(u_dst_e), .unit_dst_n_i(u_dst_n),
     .mrd_req_o(rd_req[0]), .mrd_gnt_i(rd_gnt[0]), .mrd_addr_o(rd_addr[0 +: 64]),
     .mrd_bytes_o(rd_bytes_req[0 +: 32]), .mrd_vld_i(rd_vld[0]), .mrd_rdy_o(rd_rdy[0]),
-    .mrd_data_i(rd_data[0 +: DW])
+    .mrd_data_i(rd_data[0 +: DW]),
+    .pf_hint_vld_o(pf_hint_vld), .pf_hint_rdy_i(pf_hint_rdy), .pf_q_addr_o(pf_q_addr),
+    .pf_q_bytes_o(pf_q_bytes), .pf_s_addr_o(pf_s_addr), .pf_s_bytes_o(pf_s_bytes),
+    .pf_flush_o(pf_flush), .pf_idle_i(&pf_idle)
+  );
+
+  // ---------------------------------------------------------------- weight prefetch
+  wprefetch #(.BUS_BYTES(BUS_BYTES), .DEPTH(PF_BEATS)) u_pf_q (
+    .clk_i, .rst_ni, .hint_vld_i(pf_hint_vld), .hint_rdy_o(pf_hint_rdy[0]),
+    .hint_addr_i(pf_q_addr), .hint_bytes_i(pf_q_bytes), .flush_i(pf_flush), .idle_o(pf_idle[0]),
+    .mrd_req_o(rd_req[3]), .mrd_gnt_i(rd_gnt[3]), .mrd_addr_o(rd_addr[192 +: 64]),
+    .mrd_bytes_o(rd_bytes_req[96 +: 32]), .mrd_vld_i(rd_vld[3]), .mrd_rdy_o(rd_rdy[3]),
+    .mrd_data_i(rd_data[3*DW +: DW]),
+    .c_req_i(mvq_req), .c_gnt_o(mvq_gnt), .c_addr_i(mvq_addr), .c_bytes_i(mvq_bytes),
+    .c_vld_o(mvq_vld), .c_rdy_i(mvq_rdy), .c_data_o(mvq_data)
+  );
+  wprefetch #(.BUS_BYTES(BUS_BYTES), .DEPTH(PF_S_BEATS)) u_pf_s (
+    .clk_i, .rst_ni, .hint_vld_i(pf_hint_vld), .hint_rdy_o(pf_hint_rdy[1]),
+    .hint_addr_i(pf_s_addr), .hint_bytes_i(pf_s_bytes), .flush_i(pf_flush), .idle_o(pf_idle[1]),
+    .mrd_req_o(rd_req[2]), .mrd_gnt_i(rd_gnt[2]), .mrd_addr_o(rd_addr[128 +: 64]),
+    .mrd_bytes_o(rd_bytes_req[64 +: 32]), .mrd_vld_i(rd_vld[2]), .mrd_rdy_o(rd_rdy[2]),
+    .mrd_data_i(rd_data[2*DW +: DW]),
+    .c_req_i(mvs_req), .c_gnt_o(mvs_gnt), .c_addr_i(mvs_addr), .c_bytes_i(mvs_bytes),
+    .c_vld_o(mvs_vld), .c_rdy_i(mvs_rdy), .c_data_o(mvs_data)
   );
 
 
   // ---------------------------------------------------------------- register file
   // Row-wide units (WIDE) drive w_* themselves, VL words per access; the others
   // move one word per access on u_* and reach the rows through vrf_narrow.
-  localparam logic [NU-1:0] WIDE = '0;
+  localparam logic [NU-1:0] WIDE = NU'(1) << U_LDST;
   logic [NU*NRD-1:0] u_rd_en;       // narrow ports
   logic [NU*NRD*AW-1:0] u_rd_addr;
   logic [NU*NRD*32-1:0] u_rd_data;
@@ -170,8 +204,13 @@ module rwkvacc_top #(
   logic [NRD*VL*32-1:0] vrf_rd_data;
 
   for (genvar u = 0; u < NU; u++) begin : g_vport
-    if (WIDE[u]) begin : g_wide
+    if (WIDE[u]) begin : g_wide  // the narrow lines of a row-wide unit: unused
       assign u_rd_data[NRD*32*u +: NRD*32] = '0;
+      assign u_rd_en[NRD*u +: NRD] = '0;
+      assign u_rd_addr[NRD*AW*u +: NRD*AW] = '0;
+      assign u_wr_en[u] = 1'b0;
+      assign u_wr_addr[AW*u +: AW] = '0;
+      assign u_wr_data[32*u +: 32] = '0;
       logic unused_narrow;
       assign unused_narrow = ^{u_rd_en[NRD*u +: NRD], u_rd_addr[NRD*AW*u +: NRD*AW], u_wr_en[u],
                                u_wr_addr[AW*u +: AW], u_wr_data[32*u +: 32]};
@@ -227,6 +266,8 @@ module rwkvacc_top #(
 
   // units without a stream or a port: tied off
   assign u_mrd_req[U_VEC] = 1'b0;   assign u_mrd_rdy[U_VEC] = 1'b0;
+  assign u_mrd_req[U_MATVEC] = 1'b0; assign u_mrd_rdy[U_MATVEC] = 1'b0;
+  assign u_mrd_addr[64*U_MATVEC +: 64] = '0; assign u_mrd_bytes[32*U_MATVEC +: 32] = '0;
   assign u_mrd_req[U_SFU] = 1'b0;   assign u_mrd_rdy[U_SFU] = 1'b0;
   assign u_mrd_req[U_NORM] = 1'b0;  assign u_mrd_rdy[U_NORM] = 1'b0;
   assign u_mrd_req[U_BONUS7] = 1'b0; assign u_mrd_rdy[U_BONUS7] = 1'b0;
@@ -248,8 +289,8 @@ module rwkvacc_top #(
   assign u_mwr_data[DW*U_BONUS7 +: DW] = '0;
 
   // read ports a unit does not have
-  assign u_rd_en[NRD*U_LDST + 1 +: 5] = '0;
-  assign u_rd_addr[NRD*AW*U_LDST + AW +: 5*AW] = '0;
+  assign w_rd_en[NRD*U_LDST + 1 +: 5] = '0;
+  assign w_rd_addr[NRD*RAW*U_LDST + RAW +: 5*RAW] = '0;
   assign u_rd_en[NRD*U_VEC + 3 +: 3] = '0;
   assign u_rd_addr[NRD*AW*U_VEC + 3*AW +: 3*AW] = '0;
   assign u_rd_en[NRD*U_SFU + 1 +: 5] = '0;
@@ -266,16 +307,16 @@ module rwkvacc_top #(
   // ---------------------------------------------------------------- units
   logic [NU-1:0] u_busy;
 
-  ldst_unit #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS), .N_VREG(N_VREG)) u_ldst (
+  ldst_unit #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS), .N_VREG(N_VREG), .VL(VL)) u_ldst (
     .clk_i, .rst_ni, .start_i(u_start[U_LDST]), .op_i(op),
     .n_i(op == 8'(rwkvacc_hw_pkg::OP_STOREV) ? src_n[0 +: 13] : n), .dst_i(dst), .src0_i(src[0 +: 5]),
     .src0_e_i(src_e[0 +: 32]), .addr_i(addr), .eaddr_i(addr2), .busy_o(u_busy[U_LDST]),
     .done_o(u_done[U_LDST]), .dst_e_o(u_dst_e[32*U_LDST +: 32]),
     .dst_n_o(u_dst_n[13*U_LDST +: 13]),
-    .rd0_en_o(u_rd_en[NRD*U_LDST]), .rd0_addr_o(u_rd_addr[NRD*AW*U_LDST +: AW]),
-    .rd0_data_i(u_rd_data[NRD*32*U_LDST + 0 +: 32]),
-    .wr_en_o(u_wr_en[U_LDST]), .wr_addr_o(u_wr_addr[AW*U_LDST +: AW]),
-    .wr_data_o(u_wr_data[32*U_LDST +: 32]),
+    .rd0_en_o(w_rd_en[NRD*U_LDST + 0]), .rd0_addr_o(w_rd_addr[NRD*RAW*U_LDST + 0*RAW +: RAW]),
+    .rd0_data_i(vrf_rd_data[VL*32*0 +: VL*32]),
+    .wr_en_o(w_wr_en[U_LDST]), .wr_addr_o(w_wr_addr[RAW*U_LDST +: RAW]),
+    .wr_data_o(w_wr_data[VL*32*U_LDST +: VL*32]), .wr_mask_o(w_wr_mask[VL*U_LDST +: VL]),
     .mrd_req_o(u_mrd_req[U_LDST]), .mrd_gnt_i(g_rgnt[U_LDST]),
     .mrd_addr_o(u_mrd_addr[64*U_LDST +: 64]), .mrd_bytes_o(u_mrd_bytes[32*U_LDST +: 32]),
     .mrd_vld_i(g_rvld[U_LDST]), .mrd_rdy_o(u_mrd_rdy[U_LDST]), .mrd_data_i(rdata1),
@@ -325,13 +366,10 @@ module rwkvacc_top #(
     .rd0_data_i(u_rd_data[NRD*32*U_MATVEC + 0 +: 32]),
     .wr_en_o(u_wr_en[U_MATVEC]), .wr_addr_o(u_wr_addr[AW*U_MATVEC +: AW]),
     .wr_data_o(u_wr_data[32*U_MATVEC +: 32]),
-    .mrd0_req_o(u_mrd_req[U_MATVEC]), .mrd0_gnt_i(g_rgnt[U_MATVEC]),
-    .mrd0_addr_o(u_mrd_addr[64*U_MATVEC +: 64]),
-    .mrd0_bytes_o(u_mrd_bytes[32*U_MATVEC +: 32]), .mrd0_vld_i(g_rvld[U_MATVEC]),
-    .mrd0_rdy_o(u_mrd_rdy[U_MATVEC]), .mrd0_data_i(rdata1),
-    .mrd1_req_o(rd_req[2]), .mrd1_gnt_i(rd_gnt[2]), .mrd1_addr_o(rd_addr[128 +: 64]),
-    .mrd1_bytes_o(rd_bytes_req[64 +: 32]), .mrd1_vld_i(rd_vld[2]), .mrd1_rdy_o(rd_rdy[2]),
-    .mrd1_data_i(rd_data[2*DW +: DW]),
+    .mrd0_req_o(mvq_req), .mrd0_gnt_i(mvq_gnt), .mrd0_addr_o(mvq_addr),
+    .mrd0_bytes_o(mvq_bytes), .mrd0_vld_i(mvq_vld), .mrd0_rdy_o(mvq_rdy), .mrd0_data_i(mvq_data),
+    .mrd1_req_o(mvs_req), .mrd1_gnt_i(mvs_gnt), .mrd1_addr_o(mvs_addr),
+    .mrd1_bytes_o(mvs_bytes), .mrd1_vld_i(mvs_vld), .mrd1_rdy_o(mvs_rdy), .mrd1_data_i(mvs_data),
     .mwr_req_o(u_mwr_req[U_MATVEC]), .mwr_gnt_i(g_wgnt[U_MATVEC]),
     .mwr_addr_o(u_mwr_addr[64*U_MATVEC +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_MATVEC +: 32]),
     .mwr_vld_o(u_mwr_vld[U_MATVEC]), .mwr_rdy_i(g_wrdy[U_MATVEC]),
@@ -436,7 +474,7 @@ module rwkvacc_top #(
   );
 
   // ---------------------------------------------------------------- DMA
-  dma #(.N_RD(3), .N_WR(1), .BUS_BYTES(BUS_BYTES), .MAX_BURSTS(MAX_BURSTS), .ID_W(ID_W)) u_dma (
+  dma #(.N_RD(4), .N_WR(1), .BUS_BYTES(BUS_BYTES), .MAX_BURSTS(MAX_BURSTS), .ID_W(ID_W)) u_dma (
     .clk_i, .rst_ni,
     .mrd_req_i(rd_req), .mrd_gnt_o(rd_gnt), .mrd_addr_i(rd_addr), .mrd_bytes_i(rd_bytes_req),
     .mrd_vld_o(rd_vld), .mrd_rdy_i(rd_rdy), .mrd_data_o(rd_data), .mrd_err_o(rd_err),

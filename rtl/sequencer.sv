@@ -68,7 +68,16 @@ module sequencer #(
   output logic [31:0]            mrd_bytes_o,
   input  logic                   mrd_vld_i,
   output logic                   mrd_rdy_o,
-  input  logic [BUS_BYTES*8-1:0] mrd_data_i
+  input  logic [BUS_BYTES*8-1:0] mrd_data_i,
+  // PREFETCH: a hint to the two weight prefetchers (weights, scales), taken when both are ready
+  output logic                   pf_hint_vld_o,
+  input  logic [1:0]             pf_hint_rdy_i,
+  output logic [63:0]            pf_q_addr_o,
+  output logic [31:0]            pf_q_bytes_o,
+  output logic [63:0]            pf_s_addr_o,
+  output logic [31:0]            pf_s_bytes_o,
+  output logic                   pf_flush_o,  // at the end of a program: drop what is left
+  input  logic                   pf_idle_i    // both prefetchers have nothing left
 );
   // units, in the order of unit_start_o
   localparam int unsigned U_LDST = 0, U_VEC = 1, U_SFU = 2, U_MATVEC = 3, U_NORM = 4,
@@ -87,7 +96,7 @@ module sequencer #(
 
   typedef enum logic [3:0] {
     S_IDLE, S_FETCH_REQ, S_FETCH, S_CHECK, S_REC_REQ, S_REC, S_REC_CHECK, S_EXEC, S_WAIT,
-    S_END
+    S_END, S_HINT, S_DRAIN
   } state_e;
 
   state_e state_q, state_d;
@@ -191,6 +200,16 @@ module sequencer #(
   end
   logic [31:0] m_ng;
   assign m_ng = (rw[3] == 32'd0) ? 32'd0 : (rw[1] + rw[3] - 32'd1) / rw[3];
+  // the record's checks that do not depend on the registers (all PREFETCH needs: a
+  // hint never reads outside region IMAGE)
+  logic rec_static_ok;
+  assign rec_static_ok = (f_off[3:0] == 4'd0) && !m_bad &&
+                         span_ok(rsize[0], 64'(rw[4]), 64'(rw[0]) * 64'(rw[6])) &&
+                         span_ok(rsize[0], 64'(rw[5]), 64'(rw[0]) * (64'(m_ng) + 64'd1) * 64'd2);
+  // PREFETCH reads its record only when the record lies in IMAGE; otherwise a NOP
+  logic pf_rec_ok;
+  assign pf_rec_ok = (f_region == R_IMAGE) && (f_off[3:0] == 4'd0) &&
+                     span_ok(rsize[0], 64'(f_off), 64'd32);
 
   // ---- the checks of one instruction before it runs (card.c execute() and op_*)
   logic [7:0] chk_err;     // 0: fine
@@ -211,7 +230,7 @@ module sequencer #(
       8'(rwkvacc_hw_pkg::OP_SUB), 8'(rwkvacc_hw_pkg::OP_MUL), 8'(rwkvacc_hw_pkg::OP_LERP),
       8'(rwkvacc_hw_pkg::OP_RELU_SQ), 8'(rwkvacc_hw_pkg::OP_SFU), 8'(rwkvacc_hw_pkg::OP_MATVEC),
       8'(rwkvacc_hw_pkg::OP_NORM), 8'(rwkvacc_hw_pkg::OP_L2NORM), 8'(rwkvacc_hw_pkg::OP_WKV),
-      8'(rwkvacc_hw_pkg::OP_BONUS7): known = 1'b1;
+      8'(rwkvacc_hw_pkg::OP_BONUS7), 8'(rwkvacc_hw_pkg::OP_PREFETCH): known = 1'b1;
       default: known = 1'b0;
     endcase
     has_sub = (f_op == 8'(rwkvacc_hw_pkg::OP_SFU)) || (f_op == 8'(rwkvacc_hw_pkg::OP_MATVEC)) ||
@@ -312,6 +331,9 @@ module sequencer #(
             chk_err = ERR_OPCODE;
           end
         end
+        8'(rwkvacc_hw_pkg::OP_PREFETCH): begin
+          needs_rec = pf_rec_ok;  // never an error: a hint
+        end
         8'(rwkvacc_hw_pkg::OP_BONUS7): begin
           chk_unit = UW'(U_BONUS7);
           if (64'(sn[0]) != len64 || 64'(sn[1]) != len64 || 64'(sn[2]) != len64 ||
@@ -353,6 +375,14 @@ module sequencer #(
       rec_wr = (f_sub == 8'd1) ? 64'd4 + 64'd4 * 64'(rw[0]) : 64'd0;
     end
   end
+
+  logic is_nop;  // NOP, or a PREFETCH whose record is not in IMAGE
+  assign is_nop = (f_op == 8'(rwkvacc_hw_pkg::OP_NOP)) ||
+                  (f_op == 8'(rwkvacc_hw_pkg::OP_PREFETCH) && !pf_rec_ok);
+  assign pf_q_addr_o  = rbase[0] + 64'(rw[4]);
+  assign pf_q_bytes_o = rw[0] * rw[6];
+  assign pf_s_addr_o  = rbase[0] + 64'(rw[5]);
+  assign pf_s_bytes_o = rw[0] * (m_ng * 32'd2 + 32'd2);
 
   // ---- fetch and records through one read stream: one beat holds either
   logic [63:0] fetch_addr;
@@ -430,6 +460,8 @@ module sequencer #(
     ib_got_d = ib_got_q;
     ib_wr = 1'b0;
     unit_start_o = '0;
+    pf_hint_vld_o = 1'b0;
+    pf_flush_o = 1'b0;
     mrd_req_o = 1'b0;
     mrd_addr_o = fetch_addr;
     mrd_bytes_o = 32'd16;
@@ -494,8 +526,8 @@ module sequencer #(
           pwr_d = chk_wr;
           prdw_d = chk_rdw;
           unit_d = chk_unit;
-          state_d = (f_op == 8'(rwkvacc_hw_pkg::OP_NOP)) ? S_FETCH_REQ : S_EXEC;
-          if (f_op == 8'(rwkvacc_hw_pkg::OP_NOP)) pc_d = pc_q + 32'd1;
+          state_d = is_nop ? S_FETCH_REQ : S_EXEC;
+          if (is_nop) pc_d = pc_q + 32'd1;
         end
       end
       S_REC_REQ: begin
@@ -511,7 +543,14 @@ module sequencer #(
         state_d = S_REC_CHECK;
       end
       S_REC_CHECK: begin
-        if (rec_err != 8'd0) begin
+        if (f_op == 8'(rwkvacc_hw_pkg::OP_PREFETCH)) begin
+          if (rec_static_ok) begin
+            state_d = S_HINT;
+          end else begin
+            pc_d = pc_q + 32'd1;
+            state_d = S_FETCH_REQ;
+          end
+        end else if (rec_err != 8'd0) begin
           err_d = rec_err;
           state_d = S_END;
         end else begin
@@ -544,7 +583,16 @@ module sequencer #(
           state_d = S_FETCH_REQ;
         end
       end
-      S_END: begin
+      S_HINT: begin  // a hint the prefetchers have no room for is dropped: never a wait
+        pf_hint_vld_o = (pf_hint_rdy_i == 2'b11);
+        pc_d = pc_q + 32'd1;
+        state_d = S_FETCH_REQ;
+      end
+      S_END: begin  // hints a program left unused are dropped before DONE/ERROR
+        pf_flush_o = 1'b1;
+        state_d = S_DRAIN;
+      end
+      S_DRAIN: if (pf_idle_i) begin
         busy_d = 1'b0;
         if (err_q != 8'd0) begin
           error_d = 1'b1;

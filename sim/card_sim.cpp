@@ -32,7 +32,7 @@ struct rw_sim {
   // registers (names follow rtl/sequencer.sv's enum and rtl/rwkvacc_top.sv's
   // instance names).
   bool profile = false;
-  uint64_t prof_fetch = 0, prof_rec = 0, prof_cyc[256][8] = {}, prof_n[256][8] = {};
+  uint64_t prof_fetch = 0, prof_rec = 0, prof_end = 0, prof_cyc[256][8] = {}, prof_n[256][8] = {};
 
   void profile_cycle() {
     const auto* r = top->rootp;
@@ -41,9 +41,11 @@ struct rw_sim {
     uint32_t w3 = r->rwkvacc_top__DOT__u_sequencer__DOT__insn_q[RWKVACC_HW_INSN_SUB_WORD];
     unsigned op = (w0 & RWKVACC_HW_INSN_OPCODE_MASK) >> RWKVACC_HW_INSN_OPCODE_SHIFT;
     unsigned sub = ((w3 & RWKVACC_HW_INSN_SUB_MASK) >> RWKVACC_HW_INSN_SUB_SHIFT) & 7u;
-    enum { S_FETCH_REQ = 1, S_CHECK = 3, S_REC_REQ = 4, S_REC_CHECK = 6, S_EXEC = 7, S_WAIT = 8 };
+    enum { S_FETCH_REQ = 1, S_CHECK = 3, S_REC_REQ = 4, S_REC_CHECK = 6, S_EXEC = 7, S_WAIT = 8,
+           S_END = 9, S_HINT = 10, S_DRAIN = 11 };
     if (st >= S_FETCH_REQ && st <= S_CHECK) prof_fetch++;
-    else if (st >= S_REC_REQ && st <= S_REC_CHECK) prof_rec++;
+    else if ((st >= S_REC_REQ && st <= S_REC_CHECK) || st == S_HINT) prof_rec++;
+    else if (st == S_END || st == S_DRAIN) prof_end++;
     else if (st == S_EXEC || st == S_WAIT) {
       prof_cyc[op][sub]++;
       prof_n[op][sub] += (st == S_EXEC);
@@ -51,7 +53,7 @@ struct rw_sim {
   }
 
   void profile_print() const {
-    uint64_t total = prof_fetch + prof_rec;
+    uint64_t total = prof_fetch + prof_rec + prof_end;
     for (int o = 0; o < 256; o++)
       for (int u = 0; u < 8; u++) total += prof_cyc[o][u];
     if (!total) return;
@@ -61,6 +63,8 @@ struct rw_sim {
             (unsigned long long)prof_fetch, "", 100.0 * prof_fetch / total);
     fprintf(stderr, "%-10s %3s %10s %14llu %9s %5.1f%%\n", "record", "", "",
             (unsigned long long)prof_rec, "", 100.0 * prof_rec / total);
+    fprintf(stderr, "%-10s %3s %10s %14llu %9s %5.1f%%\n", "end", "", "",
+            (unsigned long long)prof_end, "", 100.0 * prof_end / total);
     for (int o = 0; o < 256; o++)
       for (int u = 0; u < 8; u++)
         if (prof_n[o][u])

@@ -622,7 +622,8 @@ static uint32_t execute(rw_card *c, const insn *d)
         if (d->src[i] >= NV)
             return RWKVACC_HW_ERR_VREG;
     switch (d->op) {
-    case RWKVACC_HW_OP_NOP: return 0;
+    case RWKVACC_HW_OP_NOP:
+    case RWKVACC_HW_OP_PREFETCH: return 0; /* a hint: no effect on any result */
     case RWKVACC_HW_OP_EMBED: return op_embed(c, d);
     case RWKVACC_HW_OP_LOADV: return op_loadv(c, d);
     case RWKVACC_HW_OP_STOREV: return op_storev(c, d);

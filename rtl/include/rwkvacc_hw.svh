@@ -225,6 +225,7 @@ package rwkvacc_hw_pkg;
   localparam int unsigned OP_LOADV = 32'd3;
   localparam int unsigned OP_STOREV = 32'd4;
   localparam int unsigned OP_MOVE = 32'd5;
+  localparam int unsigned OP_PREFETCH = 32'd6;
   localparam int unsigned OP_ADD = 32'd16;
   localparam int unsigned OP_SUB = 32'd17;
   localparam int unsigned OP_MUL = 32'd18;
