@@ -188,7 +188,7 @@ module rwkvacc_top #(
   // ---------------------------------------------------------------- register file
   // Row-wide units (WIDE) drive w_* themselves, VL words per access; the others
   // move one word per access on u_* and reach the rows through vrf_narrow.
-  localparam logic [NU-1:0] WIDE = NU'(1) << U_LDST;
+  localparam logic [NU-1:0] WIDE = NU'(1) << U_LDST | (NU'(1) << U_VEC);
   logic [NU*NRD-1:0] u_rd_en;       // narrow ports
   logic [NU*NRD*AW-1:0] u_rd_addr;
   logic [NU*NRD*32-1:0] u_rd_data;
@@ -291,8 +291,8 @@ module rwkvacc_top #(
   // read ports a unit does not have
   assign w_rd_en[NRD*U_LDST + 1 +: 5] = '0;
   assign w_rd_addr[NRD*RAW*U_LDST + RAW +: 5*RAW] = '0;
-  assign u_rd_en[NRD*U_VEC + 3 +: 3] = '0;
-  assign u_rd_addr[NRD*AW*U_VEC + 3*AW +: 3*AW] = '0;
+  assign w_rd_en[NRD*U_VEC + 3 +: 3] = '0;
+  assign w_rd_addr[NRD*RAW*U_VEC + 3*RAW +: 3*RAW] = '0;
   assign u_rd_en[NRD*U_SFU + 1 +: 5] = '0;
   assign u_rd_addr[NRD*AW*U_SFU + AW +: 5*AW] = '0;
   assign u_rd_en[NRD*U_MATVEC + 1 +: 5] = '0;
@@ -327,21 +327,21 @@ module rwkvacc_top #(
   );
   assign u_err[U_LDST] = 1'b0;
 
-  vec_unit #(.VREG_WORDS(VREG_WORDS)) u_vec (
+  vec_unit #(.VREG_WORDS(VREG_WORDS), .VL(VL)) u_vec (
     .clk_i, .rst_ni, .start_i(u_start[U_VEC]), .busy_o(u_busy[U_VEC]),
     .done_o(u_done[U_VEC]), .err_o(u_err[U_VEC]), .op_i(op), .n_i(n),
     .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .dst_i(dst),
     .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]),
     .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]),
     .dst_e_o(u_dst_e[32*U_VEC +: 32]), .dst_n_o(u_dst_n[13*U_VEC +: 13]),
-    .rd0_en_o(u_rd_en[NRD*U_VEC + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_VEC + 0*AW +: AW]),
-    .rd0_data_i(u_rd_data[NRD*32*U_VEC + 0 +: 32]),
-    .rd1_en_o(u_rd_en[NRD*U_VEC + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_VEC + 1*AW +: AW]),
-    .rd1_data_i(u_rd_data[NRD*32*U_VEC + 32 +: 32]),
-    .rd2_en_o(u_rd_en[NRD*U_VEC + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_VEC + 2*AW +: AW]),
-    .rd2_data_i(u_rd_data[NRD*32*U_VEC + 64 +: 32]),
-    .wr_en_o(u_wr_en[U_VEC]), .wr_addr_o(u_wr_addr[AW*U_VEC +: AW]),
-    .wr_data_o(u_wr_data[32*U_VEC +: 32])
+    .rd0_en_o(w_rd_en[NRD*U_VEC + 0]), .rd0_addr_o(w_rd_addr[NRD*RAW*U_VEC + 0*RAW +: RAW]),
+    .rd0_data_i(vrf_rd_data[VL*32*0 +: VL*32]),
+    .rd1_en_o(w_rd_en[NRD*U_VEC + 1]), .rd1_addr_o(w_rd_addr[NRD*RAW*U_VEC + 1*RAW +: RAW]),
+    .rd1_data_i(vrf_rd_data[VL*32*1 +: VL*32]),
+    .rd2_en_o(w_rd_en[NRD*U_VEC + 2]), .rd2_addr_o(w_rd_addr[NRD*RAW*U_VEC + 2*RAW +: RAW]),
+    .rd2_data_i(vrf_rd_data[VL*32*2 +: VL*32]),
+    .wr_en_o(w_wr_en[U_VEC]), .wr_addr_o(w_wr_addr[RAW*U_VEC +: RAW]),
+    .wr_data_o(w_wr_data[VL*32*U_VEC +: VL*32]), .wr_mask_o(w_wr_mask[VL*U_VEC +: VL])
   );
 
   sfu_unit #(.VREG_WORDS(VREG_WORDS)) u_sfu (

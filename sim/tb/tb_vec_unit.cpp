@@ -4,17 +4,24 @@
 // and card.c's operand-domain errors (op_elementwise/vdom, mirrored in dom()
 // below because card.c keeps it static): on err_o nothing may be written.
 //
-// The harness models the vector register file (32 x 4096 int32, e, n per
-// register) with the unit's three read ports (data exactly one cycle after en,
-// garbage otherwise) and its write port. Every case copies the sources, runs the
-// golden function on the copies, runs the unit, then checks every written address
-// (inside DST, index < n, each once), DST's words, dst_e_o, dst_n_o, err_o, the
-// read addresses (only the op's sources, index < their length) and the
-// start/busy/done protocol. Operations are interleaved in random order with
-// random idle gaps; sources alias each other and DST at random.
-// Then it replays every add, sub, mul, lerp, relu_sq and copy (MOVE) record of
-// one conformance set (sim/tb/tb_conform.h) through the unit and compares every
-// DST word, dst_e_o and dst_n_o with the recorded y (replay_conformance below).
+// The harness models the wide vector register file of docs/rtl.md (32 x 4096
+// int32, e, n per register, read and written in rows of VL words: row address
+// {reg, i / VL}, lane i % VL; VL is the width of the unit's data ports, so a
+// build with -GVL=4 tests 4 lanes) with the unit's three read ports (the row
+// exactly one cycle after en, garbage otherwise; lanes at or above the source's
+// length are fresh garbage on every read, so they must never matter) and its
+// masked write port. Every case copies the sources, runs the golden function on
+// the copies, runs the unit, then checks every written word (inside DST, index
+// < n, each once), DST's words, dst_e_o, dst_n_o, err_o, the read rows (only
+// the op's sources, rows holding elements below their length), that no row is
+// read and written in one cycle, and the start/busy/done protocol. Operations
+// are interleaved in random order with random idle gaps; sources alias each
+// other and DST at random; lengths include every row boundary case (multiples
+// of VL, one off either way) and n = 4096. measure768() times each operation at
+// n = 768 (printed at the end). Then it replays every add, sub, mul, lerp,
+// relu_sq and copy (MOVE) record of one conformance set (sim/tb/tb_conform.h)
+// through the unit and compares every DST word, dst_e_o and dst_n_o with the
+// recorded y (replay_conformance below).
 // Prints "ok NAME" / "FAIL NAME: why" lines; exits non-zero on any mismatch.
 #include <verilated.h>
 
@@ -26,6 +33,8 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "Vvec_unit.h"
@@ -41,7 +50,31 @@ namespace {
 
 constexpr int NV = 32;
 constexpr uint32_t VW = 4096;
-constexpr int IW = 12;
+constexpr int IW = 12; // word index bits (the harness's own word addresses)
+
+// The unit's row: VL words, VL from the width of its read data port (IData,
+// QData or VlWide<VL>), so the harness follows a -GVL= override.
+using RowT = std::remove_reference_t<decltype(std::declval<Vvec_unit &>().rd0_data_i)>;
+constexpr uint32_t VL = sizeof(RowT) / 4;
+constexpr uint32_t NROWS = VW / VL; // rows per register
+constexpr int ilog2(uint32_t v) { return v <= 1 ? 0 : 1 + ilog2(v / 2); }
+constexpr int RIW = ilog2(NROWS); // row index bits of a row address
+static_assert(VL >= 1 && VL <= 64 && (VL & (VL - 1)) == 0 && NROWS * VL == VW,
+              "VL must be a power of two dividing 4096");
+static_assert(sizeof(std::remove_reference_t<decltype(std::declval<Vvec_unit &>().wr_data_o)>) ==
+                  sizeof(RowT),
+              "read and write rows differ");
+
+// word j of a row port
+uint32_t row_get(const IData &p, uint32_t) { return p; }
+uint32_t row_get(const QData &p, uint32_t j) { return (uint32_t)(p >> (32 * j)); }
+template <std::size_t N> uint32_t row_get(const VlWide<N> &p, uint32_t j) { return p.at(j); }
+void row_set(IData &p, uint32_t, uint32_t v) { p = v; }
+void row_set(QData &p, uint32_t j, uint32_t v)
+{
+    p = (p & ~(UINT64_C(0xffffffff) << (32 * j))) | ((uint64_t)v << (32 * j));
+}
+template <std::size_t N> void row_set(VlWide<N> &p, uint32_t j, uint32_t v) { p.at(j) = v; }
 constexpr int32_t MANT_MAX = INT32_C(1) << 30;
 constexpr int32_t EXP_MAX = INT32_C(1) << 24;
 constexpr uint64_t SEED = 0x5eed7ec0u;
@@ -176,6 +209,10 @@ uint32_t gen_n()
         return VW;
     if (r < 80)
         return (uint32_t)urange(1025, VW - 1);
+    if (r < 110) { // a row boundary: a multiple of VL, one less, one more
+        int64_t v = urange(1, NROWS) * VL + urange(-1, 1);
+        return (uint32_t)(v < 1 ? 1 : v > VW ? VW : v);
+    }
     if (r < 230)
         return (uint32_t)urange(65, 1024);
     return (uint32_t)urange(1, 64);
@@ -210,39 +247,50 @@ std::string port_err;  // first port violation of the running op
 
 uint32_t garbage() { return (uint32_t)rnd(); }
 
+// One clock: the read ports' rows (lanes at or above the source's length and
+// disabled ports: garbage) and the masked write of the row the unit presents.
 void tick()
 {
     top->eval();
     uint8_t en[3] = {top->rd0_en_o, top->rd1_en_o, top->rd2_en_o};
     uint32_t addr[3] = {top->rd0_addr_o, top->rd1_addr_o, top->rd2_addr_o};
-    uint32_t data[3];
+    uint32_t data[3][VL];
     for (int k = 0; k < 3; k++) {
-        if (en[k]) {
-            uint32_t r = addr[k] >> IW, i = addr[k] & (VW - 1);
-            if (port_err.empty() && (!rule[k].allowed || (int)r != rule[k].reg || i >= rule[k].n)) {
-                char b[160];
-                snprintf(b, sizeof b, "read port %d reads v%u[%u] (allowed: %s v%d, n %u)", k, r,
-                         i, rule[k].allowed ? "yes" : "no", rule[k].reg, rule[k].n);
-                port_err = b;
-            }
-            data[k] = (uint32_t)vrf[r].m[i];
-        } else {
-            data[k] = garbage();
+        uint32_t r = addr[k] >> RIW, row = addr[k] & (NROWS - 1);
+        if (en[k] && port_err.empty() &&
+            (!rule[k].allowed || (int)r != rule[k].reg || row * VL >= rule[k].n)) {
+            char b[160];
+            snprintf(b, sizeof b, "read port %d reads v%u row %u (allowed: %s v%d, n %u)", k, r, row,
+                     rule[k].allowed ? "yes" : "no", rule[k].reg, rule[k].n);
+            port_err = b;
+        }
+        for (uint32_t j = 0; j < VL; j++) {
+            uint32_t i = row * VL + j;
+            bool live = en[k] && (!rule[k].allowed || i < rule[k].n);
+            data[k][j] = live ? (uint32_t)vrf[r].m[i] : garbage();
         }
     }
     if (top->wr_en_o) {
-        uint32_t a = top->wr_addr_o;
+        uint32_t a = top->wr_addr_o, r = a >> RIW, row = a & (NROWS - 1);
+        uint64_t mask = (uint64_t)top->wr_mask_o;
         for (int k = 0; k < 3; k++)
             if (en[k] && addr[k] == a && port_err.empty())
-                port_err = "read and write of one address in one cycle";
-        writes.push_back(a);
-        vrf[a >> IW].m[a & (VW - 1)] = (int32_t)top->wr_data_o;
+                port_err = "read and write of one row in one cycle";
+        for (uint32_t j = 0; j < VL; j++) {
+            if (!((mask >> j) & 1))
+                continue;
+            uint32_t i = row * VL + j;
+            writes.push_back(r << IW | i);
+            vrf[r].m[i] = (int32_t)row_get(top->wr_data_o, j);
+        }
     }
     top->clk_i = 1;
     top->eval();
-    top->rd0_data_i = data[0];
-    top->rd1_data_i = data[1];
-    top->rd2_data_i = data[2];
+    for (uint32_t j = 0; j < VL; j++) {
+        row_set(top->rd0_data_i, j, data[0][j]);
+        row_set(top->rd1_data_i, j, data[1][j]);
+        row_set(top->rd2_data_i, j, data[2][j]);
+    }
     top->clk_i = 0;
     top->eval();
     cycle_count++;
@@ -253,10 +301,11 @@ void tick()
 int failures = 0;
 struct Stat {
     long cases = 0, err_cases = 0, mismatches = 0, elems = 0, cycles = 0;
-    long cyc4096 = 0, n4096 = 0;
+    long cyc4096 = 0, n4096 = 0, cyc768 = 0, n768 = 0;
     bool reported = false;
 } stat[NOPS];
 long protocol_fail = 0, port_fail = 0;
+long last_cycles = 0; // start_i to done_o (inclusive) of the last valid case
 
 struct Case {
     int op;
@@ -357,7 +406,7 @@ void run_case(Case c)
     top->start_i = 1;
     tick();
     top->start_i = 0;
-    long cyc = 1, limit = 8L * c.n + 400;
+    long cyc = 1, limit = 8L * ((c.n + VL - 1) / VL) + 400;
     bool done = false, err = false;
     int32_t got_e = 0;
     uint32_t got_n = 0;
@@ -426,6 +475,11 @@ void run_case(Case c)
         s.cyc4096 += cyc;
         s.n4096++;
     }
+    if (c.n == 768) {
+        s.cyc768 += cyc;
+        s.n768++;
+    }
+    last_cycles = cyc;
     if (err) {
         describe(d, sizeof d, c, cp, ce, cn, 0);
         snprintf(msg, sizeof msg, "err_o set for operands in the domain: %s", d);
@@ -581,7 +635,10 @@ void run_directed(int op, uint32_t n, int s0, int s1, int s2, int dst)
 void directed()
 {
     const int32_t M = MANT_MAX;
-    const uint32_t ns[] = {0, 1, 2, 3, 4095, VW};
+    // the length extremes, the row boundaries around VL and a few rows, and
+    // lengths that are not multiples of VL
+    const uint32_t ns[] = {0,   1,   2,           3,      VL - 1, VL, VL + 1, 2 * VL + 3,
+                           767, 768, VW - VL + 1, VW - 1, VW};
     for (uint32_t n : ns) {
         // every op at the length extremes with |m| = 2^30 and the exponent limits
         for (int op = 0; op < NOPS; op++) {
@@ -639,6 +696,33 @@ void directed()
     }
 }
 
+// Throughput at n = 768 (a typical embedding width): each op on uniform random
+// operands, and ADD with an all-zero SRC1 far above SRC0 (the rerun of the
+// alignment pass). Checked like every case; the cycles are printed at the end.
+long cyc768[NOPS], cyc768_rerun;
+void measure768()
+{
+    const uint32_t n = 768;
+    for (int op = 0; op < NOPS; op++) {
+        for (int r = 1; r <= 3; r++) {
+            VReg &v = vrf[r];
+            v.n = n;
+            v.e = (int32_t)urange(-20, 20);
+            for (uint32_t i = 0; i < n; i++)
+                v.m[i] = (int32_t)urange(-MANT_MAX, MANT_MAX);
+        }
+        last_cycles = 0;
+        run_directed(op, n, 1, 2, 3, 4);
+        cyc768[op] = last_cycles;
+    }
+    // SRC1 all zero, 40 above SRC0: the first pass rounds SRC0, so it reruns
+    set_reg(1, n, 10, MANT_MAX / 3, 3);
+    set_reg(2, n, 50, 0, 0);
+    last_cycles = 0;
+    run_directed(ADD, n, 1, 2, 3, 4);
+    cyc768_rerun = last_cycles;
+}
+
 // ------------------------------------------------------------------ golden vectors
 
 // Replays every add, sub, mul, lerp, relu_sq and copy record of one conformance
@@ -694,7 +778,7 @@ UnitOut drive(const Case &c)
     top->start_i = 1;
     tick();
     top->start_i = 0;
-    long cyc = 1, limit = 8L * c.n + 400;
+    long cyc = 1, limit = 8L * ((c.n + VL - 1) / VL) + 400;
     while (cyc < limit) {
         top->eval();
         if (!top->busy_o && o.proto.empty())
@@ -932,7 +1016,9 @@ int main(int argc, char **argv)
     top->rst_ni = 1;
     tick();
 
+    printf("tb_vec_unit: VL = %u lanes, %u rows per register\n", VL, NROWS);
     directed();
+    measure768();
 
     // schedule: every op's valid and error cases, interleaved at random
     std::vector<std::pair<int, bool>> sched;
@@ -985,6 +1071,16 @@ int main(int argc, char **argv)
                s.elems ? (double)s.cycles / s.elems : 0.0,
                s.n4096 ? (double)s.cyc4096 / s.n4096 : 0.0,
                s.n4096 ? (double)s.cyc4096 / s.n4096 / VW : 0.0, s.n4096);
+    }
+    printf("cycles at n = 768 (start_i to done_o, %u lanes, %u rows per pass):", VL, (768 + VL - 1) / VL);
+    for (int op = 0; op < NOPS; op++)
+        printf(" %s %ld,", op_name[op], cyc768[op]);
+    printf(" ADD with the all-zero rerun %ld\n", cyc768_rerun);
+    for (int op = 0; op < NOPS; op++) {
+        Stat &s = stat[op];
+        if (s.n768)
+            printf("  %-8s n=768: %.1f cycles on average over %ld cases\n", op_name[op],
+                   (double)s.cyc768 / s.n768, s.n768);
     }
     printf("%" PRIu64 " clock cycles simulated\n", cycle_count);
     top->final();
