@@ -88,13 +88,20 @@ TB_BINS   := $(patsubst sim/tb/tb_%.cpp,build/rtl/tb_%,$(TB_SRCS))
 TB_CFLAGS := -std=c++17 -O1 -I$(abspath .) -I$(abspath include) -I$(abspath cmodel) -I$(abspath cmodel/golden) \
              -I$(abspath driver) -I$(abspath sim/tb) -DRTL_DIR=\"$(abspath rtl)\"
 
-build/rtl/tb_%: sim/tb/tb_%.cpp $(wildcard sim/tb/*.h) $(RTL_DEPS) build/librwkvacc.a | deps
-	@mkdir -p build/rtl/obj_$*
-	$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast \
-	    --top-module $* --Mdir build/rtl/obj_$* -o $(abspath $@) \
+# $(call tb_build,TOP,OBJDIR,EXTRA): verilate TOP with the harness $< into $@
+tb_build = @mkdir -p build/rtl/$2; \
+	$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast $3 \
+	    --top-module $1 --Mdir build/rtl/$2 -o $(abspath $@) \
 	    -CFLAGS '$(TB_CFLAGS)' -LDFLAGS '$(abspath build/librwkvacc.a) -lm' \
-	    rtl/$*.sv $(abspath $<) > build/rtl/obj_$*/build.log 2>&1 || \
-	    { tail -n 30 build/rtl/obj_$*/build.log; exit 1; }
+	    rtl/$1.sv $(abspath $<) > build/rtl/$2/build.log 2>&1 || \
+	    { tail -n 30 build/rtl/$2/build.log; exit 1; }
+build/rtl/tb_%: sim/tb/tb_%.cpp $(wildcard sim/tb/*.h) $(RTL_DEPS) build/librwkvacc.a | deps
+	$(call tb_build,$*,obj_$*,)
+# Variants: a harness that reads its parameters from the model, built again. The
+# weight prefetcher as the card uses it: consumer words of two bus beats.
+TB_VARIANTS := build/rtl/tb_wprefetch_cr2
+build/rtl/tb_wprefetch_cr2: sim/tb/tb_wprefetch.cpp $(RTL_DEPS) build/librwkvacc.a | deps
+	$(call tb_build,wprefetch,obj_wprefetch_cr2,-GCR=2)
 
 # The virtual card (docs/rtl.md): the Verilated top with an AXI memory model, as a
 # shared library the `sim` backend loads at run time (driver/hal_sim.c).
@@ -131,8 +138,8 @@ $(TB_SET)/vectors.bin: build/rwkvacc
 	    build/rwkvacc trace -m $(SHARED)/models/tiny-rwkv-7v0-834K-FP32.bin --weights int8 \
 	        -n $(CONFORM_TOKENS) -o $(TB_SET) > /dev/null; fi
 
-test: deps build/asan/rwkvacc $(UNIT_BINS) $(TB_BINS) $(SIM_LIB) $(TB_SET)/vectors.bin
-	@scripts/run-tests.sh $(UNIT_BINS) $(TB_BINS) $(sort $(wildcard tests/cli/test_*.sh))
+test: deps build/asan/rwkvacc $(UNIT_BINS) $(TB_BINS) $(TB_VARIANTS) $(SIM_LIB) $(TB_SET)/vectors.bin
+	@scripts/run-tests.sh $(UNIT_BINS) $(TB_BINS) $(TB_VARIANTS) $(sort $(wildcard tests/cli/test_*.sh))
 
 test-long: deps build/rwkvacc $(LONG_BINS) $(SIM_LIB)
 	@RWKVACC=$(abspath build/rwkvacc) scripts/run-tests.sh $(LONG_BINS) \

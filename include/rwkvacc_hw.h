@@ -17,10 +17,10 @@ extern "C" {
 #endif
 
 #define RWKVACC_HW_SPEC_VERSION_MAJOR 0u
-#define RWKVACC_HW_SPEC_VERSION_MINOR 2u
+#define RWKVACC_HW_SPEC_VERSION_MINOR 3u
 
 /* ---- configuration ---- */
-#define RWKVACC_HW_CFG_MV_LANES 64u /* multiply-accumulates per cycle of the matrix-vector unit (INT8 weights; INT4 does twice as many) */
+#define RWKVACC_HW_CFG_MV_LANES 128u /* multiply-accumulates per cycle of the matrix-vector unit (INT8 weights; INT4 does twice as many): weight bytes per cycle, a multiple of BUS_BYTES, so weights read ahead drain faster than the bus fills */
 #define RWKVACC_HW_CFG_BUS_BYTES 64u /* bytes per cycle of the AXI4 master data bus */
 #define RWKVACC_HW_CFG_MV_SEG_BYTES 16u /* matrix rows of 16 bytes or more start on a multiple of this many bytes, shorter rows at a power-of-two stride (docs/isa.md) */
 #define RWKVACC_HW_CFG_MAX_BURSTS 8u /* AXI4 read bursts in flight */
@@ -69,8 +69,8 @@ extern "C" {
 
 /* ---- reset values ---- */
 #define RWKVACC_HW_RESET_ID 0x52574b56u
-#define RWKVACC_HW_RESET_VERSION 0x00000002u
-#define RWKVACC_HW_RESET_CONFIG0 0x10040040u
+#define RWKVACC_HW_RESET_VERSION 0x00000003u
+#define RWKVACC_HW_RESET_CONFIG0 0x10040080u
 #define RWKVACC_HW_RESET_CONFIG1 0x080c4020u
 #define RWKVACC_HW_RESET_CTRL 0x00000000u
 #define RWKVACC_HW_RESET_STATUS 0x00000000u

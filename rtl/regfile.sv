@@ -1,5 +1,5 @@
 // regfile.sv - the card's register file: an AXI4-Lite slave (32-bit data) holding
-// every register of spec/rwkvacc_hw.json 0.2 with the semantics of
+// every register of spec/rwkvacc_hw.json 0.3 with the semantics of
 // cmodel/golden/card.c rw_card_reg_read / rw_card_reg_write / rw_card_irq:
 // constants (ID, VERSION, CONFIG*) read their reset value; RO values come from the
 // core (_i ports); RW registers are flops with the spec's reset value (_o ports);
@@ -252,8 +252,8 @@ module regfile #(
   always_comb begin
     case (araddr_i)
       AW'(32'h000): rd_word = 32'h52574b56;  // ID
-      AW'(32'h004): rd_word = {16'h0, 16'h2};  // VERSION
-      AW'(32'h008): rd_word = {8'h10, 12'h40, 12'h40};  // CONFIG0
+      AW'(32'h004): rd_word = {16'h0, 16'h3};  // VERSION
+      AW'(32'h008): rd_word = {8'h10, 12'h40, 12'h80};  // CONFIG0
       AW'(32'h00c): rd_word = {8'h8, 8'hc, 8'h40, 8'h20};  // CONFIG1
       AW'(32'h010): rd_word = {29'd0, ctrl_irq_en_q, 1'b0, 1'b0};  // CTRL
       AW'(32'h014): rd_word = {29'd0, status_error_i, status_done_i, status_busy_i};  // STATUS

@@ -78,6 +78,12 @@ module rwkvacc_top #(
   localparam int unsigned AW = $clog2(N_VREG * VREG_WORDS);
   localparam int unsigned DW = BUS_BYTES * 8;
   localparam int unsigned RAW = AW - $clog2(VL);  // register-file row address bits
+  // The matrix-vector unit takes MVB weight bytes per cycle (one INT8 MAC each):
+  // MCR bus beats, so the weights the prefetcher read ahead drain MCR times faster
+  // than the bus fills, and prefetching turns into overlap.
+  localparam int unsigned MVB = rwkvacc_hw_pkg::CFG_MV_LANES;
+  localparam int unsigned MCR = MVB / BUS_BYTES;
+  localparam int unsigned MDW = MVB * 8;
   localparam int unsigned U_LDST = 0, U_VEC = 1, U_SFU = 2, U_MATVEC = 3, U_NORM = 4,
                           U_WKV4 = 5, U_WKVM = 6, U_BONUS7 = 7;
 
@@ -137,7 +143,10 @@ module rwkvacc_top #(
   logic mvq_req, mvq_gnt, mvq_vld, mvq_rdy, mvs_req, mvs_gnt, mvs_vld, mvs_rdy;
   logic [63:0] mvq_addr, mvs_addr;
   logic [31:0] mvq_bytes, mvs_bytes;
-  logic [DW-1:0] mvq_data, mvs_data;
+  logic [MDW-1:0] mvq_data, mvs_data, mvw_data;
+  logic mvw_req, mvw_gnt, mvw_vld, mvw_rdy, mvw_done;
+  logic [63:0] mvw_addr;
+  logic [31:0] mvw_bytes;
   logic wr_req, wr_gnt, wr_vld, wr_rdy, wr_done, wr_err;
   logic [63:0] wr_addr;
   logic [31:0] wr_bytes_req;
@@ -165,7 +174,7 @@ module rwkvacc_top #(
   );
 
   // ---------------------------------------------------------------- weight prefetch
-  wprefetch #(.BUS_BYTES(BUS_BYTES), .DEPTH(PF_BEATS)) u_pf_q (
+  wprefetch #(.BUS_BYTES(BUS_BYTES), .DEPTH(PF_BEATS), .CR(MCR)) u_pf_q (
     .clk_i, .rst_ni, .hint_vld_i(pf_hint_vld), .hint_rdy_o(pf_hint_rdy[0]),
     .hint_addr_i(pf_q_addr), .hint_bytes_i(pf_q_bytes), .flush_i(pf_flush), .idle_o(pf_idle[0]),
     .mrd_req_o(rd_req[3]), .mrd_gnt_i(rd_gnt[3]), .mrd_addr_o(rd_addr[192 +: 64]),
@@ -174,7 +183,7 @@ module rwkvacc_top #(
     .c_req_i(mvq_req), .c_gnt_o(mvq_gnt), .c_addr_i(mvq_addr), .c_bytes_i(mvq_bytes),
     .c_vld_o(mvq_vld), .c_rdy_i(mvq_rdy), .c_data_o(mvq_data)
   );
-  wprefetch #(.BUS_BYTES(BUS_BYTES), .DEPTH(PF_S_BEATS)) u_pf_s (
+  wprefetch #(.BUS_BYTES(BUS_BYTES), .DEPTH(PF_S_BEATS), .CR(MCR)) u_pf_s (
     .clk_i, .rst_ni, .hint_vld_i(pf_hint_vld), .hint_rdy_o(pf_hint_rdy[1]),
     .hint_addr_i(pf_s_addr), .hint_bytes_i(pf_s_bytes), .flush_i(pf_flush), .idle_o(pf_idle[1]),
     .mrd_req_o(rd_req[2]), .mrd_gnt_i(rd_gnt[2]), .mrd_addr_o(rd_addr[128 +: 64]),
@@ -355,7 +364,8 @@ module rwkvacc_top #(
     .wr_data_o(u_wr_data[32*U_SFU +: 32])
   );
 
-  matvec_unit #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS), .MAX_ROWS(MV_MAX_ROWS)) u_matvec (
+  matvec_unit #(.BUS_BYTES(MVB), .MV_LANES(MVB), .VREG_WORDS(VREG_WORDS),
+                .MAX_ROWS(MV_MAX_ROWS)) u_matvec (
     .clk_i, .rst_ni, .start_i(u_start[U_MATVEC]), .busy_o(u_busy[U_MATVEC]),
     .done_o(u_done[U_MATVEC]), .err_o(u_err[U_MATVEC]), .sub_i(sub[0]),
     .rows_i(mat_rows), .cols_i(mat_cols), .bits_i(mat_bits), .group_i(mat_group),
@@ -370,11 +380,29 @@ module rwkvacc_top #(
     .mrd0_bytes_o(mvq_bytes), .mrd0_vld_i(mvq_vld), .mrd0_rdy_o(mvq_rdy), .mrd0_data_i(mvq_data),
     .mrd1_req_o(mvs_req), .mrd1_gnt_i(mvs_gnt), .mrd1_addr_o(mvs_addr),
     .mrd1_bytes_o(mvs_bytes), .mrd1_vld_i(mvs_vld), .mrd1_rdy_o(mvs_rdy), .mrd1_data_i(mvs_data),
-    .mwr_req_o(u_mwr_req[U_MATVEC]), .mwr_gnt_i(g_wgnt[U_MATVEC]),
-    .mwr_addr_o(u_mwr_addr[64*U_MATVEC +: 64]), .mwr_bytes_o(u_mwr_bytes[32*U_MATVEC +: 32]),
-    .mwr_vld_o(u_mwr_vld[U_MATVEC]), .mwr_rdy_i(g_wrdy[U_MATVEC]),
-    .mwr_data_o(u_mwr_data[DW*U_MATVEC +: DW]), .mwr_done_i(g_wdone[U_MATVEC])
+    .mwr_req_o(mvw_req), .mwr_gnt_i(mvw_gnt), .mwr_addr_o(mvw_addr), .mwr_bytes_o(mvw_bytes),
+    .mwr_vld_o(mvw_vld), .mwr_rdy_i(mvw_rdy), .mwr_data_o(mvw_data), .mwr_done_i(mvw_done)
   );
+  // its output stream (MATVEC SUB 1) onto the bus-wide write stream
+  if (MCR > 1) begin : g_mv_split
+    dma_wr_split #(.BUS_BYTES(BUS_BYTES), .R(MCR)) u_mv_split (
+      .clk_i, .rst_ni, .req_i(mvw_req), .gnt_o(mvw_gnt), .addr_i(mvw_addr), .bytes_i(mvw_bytes),
+      .vld_i(mvw_vld), .rdy_o(mvw_rdy), .data_i(mvw_data), .done_o(mvw_done),
+      .req_o(u_mwr_req[U_MATVEC]), .gnt_i(g_wgnt[U_MATVEC]), .addr_o(u_mwr_addr[64*U_MATVEC +: 64]),
+      .bytes_o(u_mwr_bytes[32*U_MATVEC +: 32]), .vld_o(u_mwr_vld[U_MATVEC]),
+      .rdy_i(g_wrdy[U_MATVEC]), .data_o(u_mwr_data[DW*U_MATVEC +: DW]),
+      .done_i(g_wdone[U_MATVEC])
+    );
+  end else begin : g_mv_direct
+    assign u_mwr_req[U_MATVEC] = mvw_req;
+    assign mvw_gnt = g_wgnt[U_MATVEC];
+    assign u_mwr_addr[64*U_MATVEC +: 64] = mvw_addr;
+    assign u_mwr_bytes[32*U_MATVEC +: 32] = mvw_bytes;
+    assign u_mwr_vld[U_MATVEC] = mvw_vld;
+    assign mvw_rdy = g_wrdy[U_MATVEC];
+    assign u_mwr_data[DW*U_MATVEC +: DW] = mvw_data;
+    assign mvw_done = g_wdone[U_MATVEC];
+  end
 
   norm_unit #(.VREG_WORDS(VREG_WORDS)) u_norm (
     .clk_i, .rst_ni, .start_i(u_start[U_NORM]), .busy_o(u_busy[U_NORM]),

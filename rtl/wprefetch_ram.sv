@@ -3,9 +3,10 @@
 // holds its value while re_i is low (rdata_o is mem[raddr_i] of the last cycle
 // re_i was high). wprefetch drives the consumer's data straight from rdata_o, so
 // the hold is required: a RAM with an extra output pipeline stage does not fit.
-// Written in the form FPGA tools map to block RAM (or UltraRAM for the default
-// 8192 x 512 bits). No reset, no byte enables, no read-during-write forwarding:
-// the FIFO never reads a word in the cycle it is written.
+// Written in the form FPGA tools map to block RAM (or UltraRAM for wprefetch's
+// default 8192 x 512 bits; 4096 x 1024 at CR = 2). No reset, no byte enables,
+// no read-during-write forwarding: the FIFO never reads a word in the cycle it
+// is written.
 module wprefetch_ram #(
   parameter int unsigned WIDTH = 512,
   parameter int unsigned DEPTH = 8192,

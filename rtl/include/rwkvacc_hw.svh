@@ -12,9 +12,9 @@
 package rwkvacc_hw_pkg;
 
   localparam int unsigned SPEC_VERSION_MAJOR = 32'd0;
-  localparam int unsigned SPEC_VERSION_MINOR = 32'd2;
+  localparam int unsigned SPEC_VERSION_MINOR = 32'd3;
   // configuration
-  localparam int unsigned CFG_MV_LANES = 32'd64;
+  localparam int unsigned CFG_MV_LANES = 32'd128;
   localparam int unsigned CFG_BUS_BYTES = 32'd64;
   localparam int unsigned CFG_MV_SEG_BYTES = 32'd16;
   localparam int unsigned CFG_MAX_BURSTS = 32'd8;
@@ -33,9 +33,9 @@ package rwkvacc_hw_pkg;
   localparam logic [31:0] REG_ID = 32'h00000000;
   localparam logic [31:0] RESET_ID = 32'h52574b56;
   localparam logic [31:0] REG_VERSION = 32'h00000004;
-  localparam logic [31:0] RESET_VERSION = 32'h00000002;
+  localparam logic [31:0] RESET_VERSION = 32'h00000003;
   localparam logic [31:0] REG_CONFIG0 = 32'h00000008;
-  localparam logic [31:0] RESET_CONFIG0 = 32'h10040040;
+  localparam logic [31:0] RESET_CONFIG0 = 32'h10040080;
   localparam logic [31:0] REG_CONFIG1 = 32'h0000000c;
   localparam logic [31:0] RESET_CONFIG1 = 32'h080c4020;
   localparam logic [31:0] REG_CTRL = 32'h00000010;

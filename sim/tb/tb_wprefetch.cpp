@@ -6,10 +6,12 @@
 // - Memory is a function of (address, DMA request): every word of device memory is
 //   a hash of its address and of the serial number of the DMA request that reads
 //   it, so a beat from any other request (a dropped hint, a stale beat, a beat of
-//   the next hint) never looks right. Each consumer request is checked beat by
-//   beat against the words of its own (addr, bytes) read by the DMA request that
-//   serves it, byte exact, with the zero padding of the last beat, and must get
-//   exactly ceil(bytes / BUS_BYTES) beats.
+//   the next hint) never looks right. Each consumer request is checked word by
+//   word (a consumer word: CR bus beats, CR * BUS_BYTES bytes) against the bytes
+//   of its own (addr, bytes) read by the DMA request that serves it, byte exact,
+//   with the zero padding of the last word (past the request's end, also where
+//   whole bus beats of it do not exist), and must get exactly
+//   ceil(bytes / (CR * BUS_BYTES)) words.
 // - Which DMA request serves it comes from a reference model of the hint queue
 //   written from the specification (not from the RTL): hints queue in order, are
 //   issued in order, one request each, whole size; a consumer request (evaluated
@@ -32,16 +34,30 @@
 // consumer requests. The first mismatch fails. When the hints run more than NQ
 // ahead and nothing is left to consume them, the driver drops the hint after
 // 16 cycles (a source that waits there hangs: see wprefetch.sv); counted.
-// Directed: FIFO capacity (DEPTH + 1 beats taken, then rdy low; all delivered),
-// a fully prefetched request of min(4096, DEPTH) beats delivered at one beat per
-// cycle, four back-to-back hint-then-request streams of 4096 beats with the DMA
-// at one beat per cycle (one beat per cycle, one lost cycle per boundary), the
-// miss latency (figure), the misses that follow one missing hint when hints
-// run one request ahead (figure), a 50 MB request (the vocabulary head), a request of
+// Directed: FIFO capacity (DEPTH + CR beats taken, then rdy low; all
+// delivered), a fully prefetched request of min(4096, DEPTH) beats delivered at
+// one word per cycle, four back-to-back hint-then-request streams of 4096 beats
+// with the DMA at one beat per cycle (DMA bound: at most one lost cycle per
+// boundary), the miss latency (figure; with the DMA at one beat per cycle
+// the words of an unprefetched request leave every CR cycles: checked on 64 and
+// 4096 beats), the misses that follow one missing hint when hints run one
+// request ahead (figure), a 50 MB request (the vocabulary head), a request of
 // 2^32 - 4 bytes (partly delivered, then flushed and drained; idle after).
 //
-// Builds: `make build/rtl/tb_wprefetch` (DEPTH 8192, NQ 4). Small FIFO (the
-// full path on most requests), with the RTL assertions on:
+// The build's BUS_BYTES and CR come from the model's port widths (mrd_data_i,
+// c_data_o); DEPTH and NQ from -DTB_DEPTH / -DTB_NQ (default 8192, 4: the RTL
+// defaults). One source serves every build:
+// - `make build/rtl/tb_wprefetch`: CR 1, DEPTH 8192, NQ 4.
+// - CR 2 (the lead's Makefile rule build/rtl/tb_wprefetch_cr2), exactly:
+//   verilator -Wall -Irtl/include -y rtl rtl/lint_waivers.vlt rtl/rw_num_pkg.sv \
+//     --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast -GCR=2 \
+//     --top-module wprefetch --Mdir build/rtl/obj_wprefetch_cr2 \
+//     -o $PWD/build/rtl/tb_wprefetch_cr2 -CFLAGS '-std=c++17 -O1' \
+//     rtl/wprefetch.sv $PWD/sim/tb/tb_wprefetch.cpp
+//   (the Makefile pattern rule's -CFLAGS/-LDFLAGS also work: nothing of them is
+//   needed, the harness links no C model). -GCR=4: the same with _cr4.
+// - Small FIFO (the full path on most requests), with the RTL assertions on
+//   (any CR: add -GCR=N, e.g. _d64_cr2):
 //   verilator -Wall -Irtl/include -y rtl rtl/lint_waivers.vlt rtl/rw_num_pkg.sv \
 //     --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast --assert \
 //     -GDEPTH=64 -GNQ=2 -CFLAGS '-O1 -DTB_DEPTH=64 -DTB_NQ=2' --top-module wprefetch \
@@ -65,8 +81,16 @@
 #ifndef TB_NQ
 #define TB_NQ 4
 #endif
-static const unsigned BB = 64;   // BUS_BYTES as built (the package's CFG_BUS_BYTES)
-static const unsigned WORDS = BB / 4;
+// BUS_BYTES and CR as built, from the port widths (a port wider than 64 bits is a
+// VlWide of 32-bit words; BUS_BYTES >= 16 here).
+static const unsigned BB = sizeof(((Vwprefetch *)nullptr)->mrd_data_i);
+static const unsigned CR = sizeof(((Vwprefetch *)nullptr)->c_data_o) / BB;
+static const unsigned CW = CR * BB;       // bytes of a consumer word
+static const unsigned WORDS = BB / 4;     // 32-bit words of a bus beat
+static const unsigned CWORDS = CW / 4;    // 32-bit words of a consumer word
+static_assert(BB >= 16 && (BB & (BB - 1)) == 0, "BUS_BYTES: a power of 2, >= 16 for this harness");
+static_assert(CR >= 1 && (CR & (CR - 1)) == 0 && CW == sizeof(((Vwprefetch *)nullptr)->c_data_o),
+              "c_data_o: CR bus beats, CR a power of 2");
 static const uint64_t DEPTH = TB_DEPTH;
 static const size_t NQ = TB_NQ;
 static const uint64_t SEED = 0x77f3e7c4a11dULL;
@@ -94,17 +118,20 @@ static void result(bool ok, const std::string &name, const std::string &what)
 // ---------------------------------------------------------------- memory model
 
 static uint64_t beats_of(uint32_t bytes) { return ((uint64_t)(bytes & ~3u) + BB - 1) / BB; }
+static uint64_t words_of(uint32_t bytes) { return ((uint64_t)(bytes & ~3u) + CW - 1) / CW; }
 static uint32_t mem_word(uint64_t addr, uint64_t id)
 {
     return (uint32_t)mix64((addr >> 2) ^ (id * 0xd1b54a32d192ed03ULL) ^ 0x5851f42d4c957f2dULL);
 }
-// Beat b of the stream (addr, bytes) as read by DMA request id.
-static void beat_words(uint64_t addr, uint32_t bytes, uint64_t id, uint64_t b, uint32_t *w)
+// Bytes [b * unit, (b + 1) * unit) of the stream (addr, bytes) as read by DMA
+// request id, zero past its end, as unit / 4 32-bit words: unit BB is the DMA's
+// beat b, unit CW the consumer's word b.
+static void stream_words(uint64_t addr, uint32_t bytes, uint64_t id, uint64_t b, unsigned unit, uint32_t *w)
 {
     addr &= ~3ULL;
     bytes &= ~3u;
-    for (unsigned i = 0; i < WORDS; i++) {
-        uint64_t off = b * BB + 4 * i;
+    for (unsigned i = 0; i < unit / 4; i++) {
+        uint64_t off = b * unit + 4 * i;
         w[i] = off < bytes ? mem_word(addr + off, id) : 0;
     }
 }
@@ -142,7 +169,7 @@ struct QEnt {
 };
 
 struct Rec {        // one granted consumer request
-    uint64_t beats, t_req, t_gnt, t_first, t_last;
+    uint64_t words, t_req, t_gnt, t_first, t_last;
     bool hit;
 };
 
@@ -152,11 +179,11 @@ struct Cons {
     uint64_t t_req = 0;
     bool active = false;
     Req a{};
-    uint64_t a_beats = 0, a_idx = 0, a_id = 0;
+    uint64_t a_words = 0, a_idx = 0, a_id = 0;   // consumer words of the active request
     double stall_p = 0;
     bool req = false, rdy = false;
     std::vector<Rec> recs;
-    uint64_t n_req = 0, n_hit = 0, n_miss = 0, n_beats = 0, n_abandon = 0, n_zero = 0;
+    uint64_t n_req = 0, n_hit = 0, n_miss = 0, n_words = 0, n_beats = 0, n_abandon = 0, n_zero = 0;
 };
 
 enum EvType { EV_H, EV_R, EV_W, EV_WD, EV_WC, EV_F, EV_FX, EV_WS };
@@ -181,9 +208,9 @@ static bool flush_seen = false;
 static void die(const char *what)
 {
     printf("FAIL %s at cycle %" PRIu64 "\n", what, cyc);
-    printf("# state: queue %zu, consumer pend %d active %d (beat %" PRIu64 " of %" PRIu64 "), DMA queue %zu, "
+    printf("# state: queue %zu, consumer pend %d active %d (word %" PRIu64 " of %" PRIu64 "), DMA queue %zu, "
            "beats due %" PRIu64 ", hint_vld %d hint_rdy %d mrd_rdy %d c_vld %d\n",
-           refq.size(), con.pend, con.active, con.a_idx, con.a_beats, dma.q.size(), dma.outstanding,
+           refq.size(), con.pend, con.active, con.a_idx, con.a_words, dma.q.size(), dma.outstanding,
            top->hint_vld_i, top->hint_rdy_o, top->mrd_rdy_o, top->c_vld_o);
     printf("%d passed, %d failed\n", n_ok, n_fail + 1);
     top->final();
@@ -237,7 +264,7 @@ static uint64_t run(const std::vector<Event> &evs)
         top->mrd_vld_i = dma.vld;
         {
             uint32_t w[WORDS];
-            if (dma.vld) beat_words(dma.q.front().addr, dma.q.front().bytes, dma.q.front().id, dma.idx, w);
+            if (dma.vld) stream_words(dma.q.front().addr, dma.q.front().bytes, dma.q.front().id, dma.idx, BB, w);
             else for (unsigned i = 0; i < WORDS; i++) w[i] = (uint32_t)rnd64();
             for (unsigned i = 0; i < WORDS; i++) top->mrd_data_i[i] = w[i];
         }
@@ -329,26 +356,28 @@ static uint64_t run(const std::vector<Event> &evs)
             refq[nu].id = d.id;
         }
 
-        // consumer beat
+        // consumer word (every bit of it, the zero padding too)
         if (pop) {
-            uint32_t w[WORDS];
-            beat_words(con.a.addr, con.a.bytes, con.a_id, con.a_idx, w);
-            for (unsigned i = 0; i < WORDS; i++) {
+            uint32_t w[CWORDS];
+            stream_words(con.a.addr, con.a.bytes, con.a_id, con.a_idx, CW, w);
+            for (unsigned i = 0; i < CWORDS; i++) {
                 if (top->c_data_o[i] != w[i]) {
                     n_mismatch++;
                     snprintf(buf, sizeof buf,
-                             "data: request (%#" PRIx64 ", %u) beat %" PRIu64 " of %" PRIu64
-                             " word %u: %08x, expected %08x",
-                             con.a.addr, con.a.bytes, con.a_idx, con.a_beats, i, top->c_data_o[i], w[i]);
+                             "data: request (%#" PRIx64 ", %u) consumer word %" PRIu64 " of %" PRIu64
+                             " (CR %u), 32-bit word %u: %08x, expected %08x",
+                             con.a.addr, con.a.bytes, con.a_idx, con.a_words, CR, i, top->c_data_o[i], w[i]);
                     die(buf);
                 }
             }
             Rec &rc = con.recs.back();
             if (con.a_idx == 0) rc.t_first = cyc;
             rc.t_last = cyc;
+            uint64_t nb = beats_of(con.a.bytes) - con.a_idx * CR;   // bus beats this word holds
+            con.n_beats += nb < CR ? nb : CR;
             con.a_idx++;
-            con.n_beats++;
-            if (con.a_idx == con.a_beats) con.active = false;
+            con.n_words++;
+            if (con.a_idx == con.a_words) con.active = false;
         }
 
         // reference queue
@@ -370,14 +399,14 @@ static uint64_t run(const std::vector<Event> &evs)
                 refq.pop_front();
                 con.pend = false;
                 con.a = con.r;
-                con.a_beats = beats_of(con.r.bytes);
+                con.a_words = words_of(con.r.bytes);
                 con.a_idx = 0;
                 con.a_id = h.id;
-                con.active = con.a_beats != 0;
+                con.active = con.a_words != 0;
                 con.n_req++;
-                con.n_zero += con.a_beats == 0;
+                con.n_zero += con.a_words == 0;
                 (con.missed ? con.n_miss : con.n_hit)++;
-                con.recs.push_back(Rec{con.a_beats, con.t_req, cyc, 0, 0, !con.missed});
+                con.recs.push_back(Rec{con.a_words, con.t_req, cyc, 0, 0, !con.missed});
             }
             if (hint_push) {
                 refq.push_back(QEnt{e.r.addr, e.r.bytes, false, 0});
@@ -529,7 +558,8 @@ int main(int argc, char **argv)
 {
     Verilated::commandArgs(argc, argv);
     top = new Vwprefetch;
-    printf("# tb_wprefetch: seed 0x%" PRIx64 ", BUS_BYTES %u, DEPTH %" PRIu64 ", NQ %zu\n", SEED, BB, DEPTH, NQ);
+    printf("# tb_wprefetch: seed 0x%" PRIx64 ", BUS_BYTES %u, CR %u (consumer word %u bytes), DEPTH %" PRIu64
+           ", NQ %zu\n", SEED, BB, CR, CW, DEPTH, NQ);
     reset();
     char buf[1024];
 
@@ -542,10 +572,13 @@ int main(int argc, char **argv)
         uint64_t taken = dma.n_beats - b0;
         bool rdy_low = !top->mrd_rdy_o;
         uint64_t r0 = con.n_req;
+        uint64_t w0 = con.n_words;
         run({ev_r(a, false), ev(EV_WC), ev(EV_W, 5)});
-        bool ok = taken == DEPTH + 1 && rdy_low && con.n_req == r0 + 1 && top->idle_o;
-        snprintf(buf, sizeof buf, "%" PRIu64 " beats taken before rdy low (DEPTH %" PRIu64 " + 1), then all %" PRIu64
-                 " delivered, idle", taken, DEPTH, beats_of(a.bytes));
+        bool ok = taken == DEPTH + CR && rdy_low && con.n_req == r0 + 1 && con.n_words - w0 == words_of(a.bytes) &&
+                  top->idle_o;
+        snprintf(buf, sizeof buf, "%" PRIu64 " beats taken before rdy low (DEPTH %" PRIu64 " + CR %u: the RAM and "
+                 "the output register), then all %" PRIu64 " words delivered, idle", taken, DEPTH, CR,
+                 words_of(a.bytes));
         result(ok, "capacity", buf);
     }
 
@@ -555,7 +588,7 @@ int main(int argc, char **argv)
             {1, 80, 0.1, 0.1, 0.1}, {1, 5, 0.0, 0.0, 0.0}, {20, 80, 0.5, 0.3, 0.5},
             {1, 30, 0.2, 0.0, 0.3}, {60, 80, 0.0, 0.5, 0.0}, {1, 1, 0.0, 0.0, 0.7},
         };
-        uint64_t r0 = con.n_req, b0 = con.n_beats, c0 = cyc, programs = 0;
+        uint64_t r0 = con.n_req, b0 = con.n_beats, w0 = con.n_words, c0 = cyc, programs = 0;
         while (con.n_req - r0 < 12000) {
             set_mode(modes[rnd(sizeof modes / sizeof modes[0])]);
             run(random_program());
@@ -566,11 +599,13 @@ int main(int argc, char **argv)
         bool ok = n_mismatch == 0 && top->idle_o;
         snprintf(buf, sizeof buf,
                  "%" PRIu64 " consumer requests (%" PRIu64 " prefetched, %" PRIu64 " missed, %" PRIu64
-                 " zero-byte) in %" PRIu64 " programs, %" PRIu64 " beats, %" PRIu64 " hints, %" PRIu64
+                 " zero-byte) in %" PRIu64 " programs, %" PRIu64 " words (%" PRIu64 " beats), %" PRIu64
+                 " hints, %" PRIu64
                  " flushes (%" PRIu64 " abandoned requests), %" PRIu64 " hints dropped by the driver (queue full, "
                  "nothing to consume them), %" PRIu64 " DMA requests, %" PRIu64
                  " cycles, %" PRIu64 " mismatches",
-                 con.n_req - r0, con.n_hit, con.n_miss, con.n_zero, programs, con.n_beats - b0, n_hints, n_flush,
+                 con.n_req - r0, con.n_hit, con.n_miss, con.n_zero, programs, con.n_words - w0, con.n_beats - b0,
+                 n_hints, n_flush,
                  con.n_abandon, n_hint_skip, dma.n_req, cyc - c0, n_mismatch);
         result(ok, "random", buf);
         printf("# random: %" PRIu64 " cycles with a DMA beat waiting on a full FIFO, %" PRIu64
@@ -589,10 +624,10 @@ int main(int argc, char **argv)
         run({ev(EV_FX), ev(EV_WD, 2), ev_h(a), ev(EV_WD, 10), ev_r(a, false), ev(EV_WC)});
         const Rec &r = con.recs.back();
         uint64_t span = r.t_last - r.t_first + 1;
-        bool ok = r.hit && r.beats == n && span == n && r.t_first - r.t_gnt <= 1;
-        snprintf(buf, sizeof buf, "%" PRIu64 " buffered beats delivered in %" PRIu64 " cycles (first beat %" PRIu64
-                 " cycle after the grant, grant %" PRIu64 " after the request)",
-                 n, span, r.t_first - r.t_gnt, r.t_gnt - r.t_req);
+        bool ok = r.hit && r.words == n / CR && span == n / CR && r.t_first - r.t_gnt <= 1;
+        snprintf(buf, sizeof buf, "%" PRIu64 " buffered beats (%" PRIu64 " words) delivered in %" PRIu64
+                 " cycles (first word %" PRIu64 " cycle after the grant, grant %" PRIu64 " after the request)",
+                 n, r.words, span, r.t_first - r.t_gnt, r.t_gnt - r.t_req);
         result(ok, "prefetched-rate", buf);
     }
 
@@ -614,9 +649,10 @@ int main(int argc, char **argv)
         bool hits = true;
         for (size_t i = k; i < con.recs.size(); i++) hits = hits && con.recs[i].hit;
         bool ok = hits && con.recs.size() == k + 4 && span <= 4 * n + 3;
-        snprintf(buf, sizeof buf, "4 x %" PRIu64 " beats, hint then request each, DMA 1 beat/cycle at latency 30: %" PRIu64
-                 " cycles first to last beat (%.5f cycles/beat; 1 lost cycle per boundary)",
-                 n, span, (double)span / (4 * n));
+        snprintf(buf, sizeof buf, "4 x %" PRIu64 " beats (%" PRIu64 " words), hint then request each, DMA 1 beat/cycle "
+                 "at latency 30: %" PRIu64 " cycles first to last word (%.5f cycles/beat, %.5f cycles/word; at most "
+                 "1 lost cycle per boundary)",
+                 n, n / CR, span, (double)span / (4 * n), (double)span / (4 * n / CR));
         result(ok, "streaming-rate", buf);
     }
 
@@ -627,9 +663,24 @@ int main(int argc, char **argv)
         run({ev(EV_FX), ev(EV_WD, 2), ev_r(a, false), ev(EV_WC)});
         const Rec &r = con.recs.back();
         uint64_t span = r.t_last - r.t_first + 1;
-        snprintf(buf, sizeof buf, "no hint, DMA latency 30: request to first beat %" PRIu64 " cycles, 64 beats in %" PRIu64,
-                 r.t_first - r.t_req, span);
-        result(!r.hit && span == 64, "miss-latency", buf);
+        // DMA at one beat per cycle: a word every CR cycles, the first with beat CR.
+        snprintf(buf, sizeof buf, "no hint, DMA latency 30: request to first word %" PRIu64 " cycles, 64 beats (%" PRIu64
+                 " words) in %" PRIu64 " cycles first to last word", r.t_first - r.t_req, r.words, span);
+        result(!r.hit && r.words == 64 / CR && span == 64 - CR + 1, "miss-latency", buf);
+    }
+
+    // ------------------------------------------------------------ nothing prefetched: the DMA's rate
+    {
+        set_mode(Mode{30, 30, 0, 0, 0});
+        const uint64_t n = 4096;
+        Req a{0x5100000000ULL, (uint32_t)(n * BB)};
+        run({ev(EV_FX), ev(EV_WD, 2), ev_r(a, false), ev(EV_WC)});
+        const Rec &r = con.recs.back();
+        uint64_t span = r.t_last - r.t_first + 1;
+        snprintf(buf, sizeof buf, "no hint, DMA 1 beat/cycle: %" PRIu64 " beats (%" PRIu64 " words) in %" PRIu64
+                 " cycles first to last word (%.4f cycles/word, %u expected)", n, r.words, span,
+                 (double)span / (double)r.words, CR);
+        result(!r.hit && r.words == n / CR && span == n - CR + 1, "unprefetched-rate", buf);
     }
 
     // ------------------------------------------------------------ a missing hint among hints 1 ahead (figure)
@@ -668,9 +719,9 @@ int main(int argc, char **argv)
         Req b{0x6100000000ULL, 4096};
         run({ev(EV_FX), ev(EV_WD, 2), ev_h(a), ev(EV_W, 5000), ev_h(b), ev_r(a, false), ev_r(b, true), ev(EV_WC)});
         const Rec &ra = con.recs[con.recs.size() - 2], &rb = con.recs.back();
-        bool ok = ra.hit && rb.hit && ra.beats == (50u << 20) / BB && rb.beats == 4096 / BB && n_mismatch == 0;
-        snprintf(buf, sizeof buf, "%" PRIu64 " beats then a %" PRIu64 "-beat request, both prefetched, %" PRIu64 " cycles",
-                 ra.beats, rb.beats, rb.t_last - ra.t_gnt);
+        bool ok = ra.hit && rb.hit && ra.words == (50u << 20) / CW && rb.words == 4096 / CW && n_mismatch == 0;
+        snprintf(buf, sizeof buf, "%" PRIu64 " words then a %" PRIu64 "-word request, both prefetched, %" PRIu64 " cycles",
+                 ra.words, rb.words, rb.t_last - ra.t_gnt);
         result(ok, "50MB", buf);
     }
 
@@ -678,16 +729,16 @@ int main(int argc, char **argv)
     {
         set_mode(Mode{10, 10, 0, 0, 0});
         Req a{0x7000000000ULL, 0xfffffffcu};
-        uint64_t b0 = con.n_beats, ab0 = con.n_abandon;
+        uint64_t w0 = con.n_words, ab0 = con.n_abandon;
         run({ev(EV_FX), ev(EV_WD, 2), ev_h(a), ev_r(a, false), ev(EV_W, 100000), ev(EV_FX)});
-        uint64_t got = con.n_beats - b0;
+        uint64_t got = con.n_words - w0;
         bool active_then = con.n_abandon == ab0 + 1;
         uint64_t c0 = cyc;
         run({ev(EV_WD, 1), ev(EV_W, 2)});
-        bool ok = con.recs.back().beats == (1ULL << 26) && got > 99000 && top->idle_o && active_then;
-        snprintf(buf, sizeof buf, "request of %" PRIu64 " beats: %" PRIu64 " delivered, flushed, %" PRIu64
-                 " beats drained in %" PRIu64 " cycles, idle",
-                 con.recs.back().beats, got, (1ULL << 26) - got, cyc - c0);
+        bool ok = con.recs.back().words == (1ULL << 26) / CR && got * CR > 99000 && top->idle_o && active_then;
+        snprintf(buf, sizeof buf, "request of %" PRIu64 " words (2^26 beats): %" PRIu64 " delivered, flushed, at most %"
+                 PRIu64 " beats drained in %" PRIu64 " cycles, idle",
+                 con.recs.back().words, got, (1ULL << 26) - got * CR, cyc - c0);
         result(ok, "4GB-request", buf);
     }
 

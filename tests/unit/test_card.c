@@ -5,9 +5,10 @@
  * the golden unit called directly on the same inputs, bit for bit. Then the
  * register map (reset values, RO, write-1-to-clear, doorbell, DONE and the
  * interrupt line), every error path (code, PC, nothing changed), and 1,000
- * random instruction streams on a small memory that must end or fail cleanly
- * without writing outside the RW regions.
+ * random instruction streams (card_streams.c) on a small memory that must end or
+ * fail cleanly without writing outside the RW regions.
  */
+#include "card_streams.h"
 #include "check.h"
 #include "golden/bfv.h"
 #include "golden/card.h"
@@ -45,32 +46,7 @@ static int32_t rnd_range(int32_t lo, int32_t hi) /* inclusive */
     return (int32_t)v;
 }
 
-/* ---- the assembler ---- */
-
-typedef struct A {
-    uint32_t op, dst, s0, s1, s2, s3, s4, s5, region, imm, off, len, sub;
-} A;
-#define I(...) ((A){__VA_ARGS__})
-
-static rwkvacc_hw_insn assemble(A a)
-{
-    rwkvacc_hw_insn i;
-    memset(&i, 0, sizeof i);
-    rwkvacc_hw_insn_set_opcode(&i, a.op);
-    rwkvacc_hw_insn_set_dst(&i, a.dst);
-    rwkvacc_hw_insn_set_src0(&i, a.s0);
-    rwkvacc_hw_insn_set_src1(&i, a.s1);
-    rwkvacc_hw_insn_set_src2(&i, a.s2);
-    rwkvacc_hw_insn_set_src3(&i, a.s3);
-    rwkvacc_hw_insn_set_src4(&i, a.s4);
-    rwkvacc_hw_insn_set_src5(&i, a.s5);
-    rwkvacc_hw_insn_set_region(&i, a.region);
-    rwkvacc_hw_insn_set_imm(&i, a.imm);
-    rwkvacc_hw_insn_set_offset(&i, a.off);
-    rwkvacc_hw_insn_set_len(&i, a.len);
-    rwkvacc_hw_insn_set_sub(&i, a.sub);
-    return i;
-}
+/* ---- the assembler: A, I(...), assemble() in card_streams.h ---- */
 
 /* A program being built: instructions at IMAGE offset 0. */
 typedef struct prog {
@@ -971,30 +947,14 @@ static void test_errors(rw_card *c)
 
 /* ---- random instruction streams ---- */
 
-enum { FZ_MEM = 0x10000, FZ_IMG = 0x4000, FZ_ST = 0x4000, FZ_IO = 0x3000, FZ_SC = 0x3000 };
-
-static uint32_t fz_word(void)
+/* A register write of the C model, for fz_set_regions. */
+static void card_reg_write(void *dev, uint32_t offset, uint32_t value)
 {
-    /* small values often, so that some vectors are in the units' domain */
-    switch (rnd() % 16) {
-    case 0: case 1: case 2: case 3: return (uint32_t)rnd_range(-40, 40);
-    case 4: case 5: case 6: case 7: case 8: case 9: case 10:
-        return (uint32_t)rnd_range(-(1 << 30), 1 << 30);
-    case 11: case 12: case 13: return (uint32_t)rnd_range(0, 16);
-    case 14: return (uint32_t)rnd_range(0x3f000000, 0x7fffffff); /* Q0.32 decays */
-    default: return (uint32_t)rnd();
-    }
+    rw_card_reg_write(dev, offset, value);
 }
 
 static void test_random_streams(void)
 {
-    static const uint32_t ops[] = {
-        RWKVACC_HW_OP_NOP,    RWKVACC_HW_OP_END,   RWKVACC_HW_OP_EMBED,  RWKVACC_HW_OP_LOADV,
-        RWKVACC_HW_OP_STOREV, RWKVACC_HW_OP_MOVE,  RWKVACC_HW_OP_ADD,    RWKVACC_HW_OP_SUB,
-        RWKVACC_HW_OP_MUL,    RWKVACC_HW_OP_LERP,  RWKVACC_HW_OP_RELU_SQ, RWKVACC_HW_OP_SFU,
-        RWKVACC_HW_OP_MATVEC, RWKVACC_HW_OP_NORM,  RWKVACC_HW_OP_L2NORM, RWKVACC_HW_OP_WKV,
-        RWKVACC_HW_OP_BONUS7, RWKVACC_HW_OP_PREFETCH,
-    };
     rw_card *c = rw_card_new(FZ_MEM);
     uint8_t *mem;
     int done = 0, failed = 0, bad = 0;
@@ -1003,91 +963,15 @@ static void test_random_streams(void)
     if (!check(c != NULL, "card-random-streams-new", "out of memory"))
         return;
     mem = rw_card_mem(c);
-    /* IMAGE [0, 16K), STATE [16K, 32K), IO [32K, 44K), SCRATCH [44K, 56K), then
-     * 8 KiB in no region */
-    rw_card_reg_write(c, RWKVACC_HW_REG_REGION_SIZE(0), FZ_IMG);
-    rw_card_reg_write(c, RWKVACC_HW_REG_REGION_BASE_LO(1), FZ_IMG);
-    rw_card_reg_write(c, RWKVACC_HW_REG_REGION_SIZE(1), FZ_ST);
-    rw_card_reg_write(c, RWKVACC_HW_REG_REGION_BASE_LO(2), FZ_IMG + FZ_ST);
-    rw_card_reg_write(c, RWKVACC_HW_REG_REGION_SIZE(2), FZ_IO);
-    rw_card_reg_write(c, RWKVACC_HW_REG_REGION_BASE_LO(3), FZ_IMG + FZ_ST + FZ_IO);
-    rw_card_reg_write(c, RWKVACC_HW_REG_REGION_SIZE(3), FZ_SC);
+    fz_set_regions(card_reg_write, c);
     for (int s = 0; s < 1000; s++) {
-        uint32_t len = 1 + (uint32_t)(rnd() % 48), base = 0;
+        fz_stream fs;
         uint64_t before, after, gap0, gap1;
         uint32_t st, err;
-        /* memory: random words, a few plausible records in IMAGE */
-        for (uint32_t a = 0; a < FZ_MEM; a += 4)
-            w32(c, a, fz_word());
-        for (int r = 0; r < 4; r++) {
-            uint32_t rec = 0x1000 + 0x100 * (uint32_t)r;
-            w32(c, rec, 1 + (uint32_t)(rnd() % 64));           /* rows / n_vocab */
-            w32(c, rec + 4, 1 + (uint32_t)(rnd() % 64));       /* cols / n_embd */
-            w32(c, rec + 8, rnd() % 2 ? 8 : rnd() % 2 ? 4 : 0x1400); /* bits / q */
-            w32(c, rec + 12, 1 + (uint32_t)(rnd() % 64));      /* group / e */
-            w32(c, rec + 16, 0x1400 + (uint32_t)(rnd() % 0x2000));
-            w32(c, rec + 20, 0x1400 + (uint32_t)(rnd() % 0x2000));
-            w32(c, rec + 24, 0x1400 + (uint32_t)(rnd() % 0x2000));
-        }
-        if (rnd() % 8 == 0)
-            base = 16 * (uint32_t)(rnd() % 16);
-        if (s % 2) { /* half the streams: loads of in-domain vectors first */
-            for (uint32_t a = 0; a < FZ_IO; a += 4)
-                w32(c, FZ_IMG + FZ_ST + a, (uint32_t)rnd_range(-(1 << 30), 1 << 30));
-            for (uint32_t a = 0; a < FZ_IO; a += 0x100)
-                w32(c, FZ_IMG + FZ_ST + a, (uint32_t)rnd_range(-40, 0));
-        }
-        for (uint32_t i = 0; i < len; i++) {
-            rwkvacc_hw_insn ins;
-            if (s % 2 && i < 8) { /* v0..v6: 16 words, v7: a positive scalar */
-                A a = {.op = RWKVACC_HW_OP_LOADV, .dst = i, .region = 2, .off = 0x100 * i,
-                       .len = i == 7 ? 1 : 16};
-                if (i == 7)
-                    w32(c, FZ_IMG + FZ_ST + 0x100 * i + 4, 1 << 29);
-                ins = assemble(a);
-            } else if (rnd() % 10 == 0) {
-                for (int k = 0; k < 4; k++)
-                    ins.w[k] = (uint32_t)rnd();
-            } else {
-                A a = {0};
-                a.op = ops[rnd() % (sizeof ops / sizeof ops[0])];
-                if (a.op == RWKVACC_HW_OP_END && rnd() % 2)
-                    a.op = RWKVACC_HW_OP_NOP;
-                a.dst = (uint32_t)(rnd() % 8);
-                a.s0 = (uint32_t)(rnd() % 8), a.s1 = (uint32_t)(rnd() % 8);
-                a.s2 = (uint32_t)(rnd() % 8), a.s3 = (uint32_t)(rnd() % 8);
-                a.s4 = (uint32_t)(rnd() % 8), a.s5 = (uint32_t)(rnd() % 8);
-                a.region = (uint32_t)(rnd() % 4);
-                a.imm = (uint32_t)(rnd() % 5);
-                a.off = rnd() % 4 == 0 ? 0x1000 + 0x100 * (uint32_t)(rnd() % 4)
-                                       : rnd() % 8 == 0 ? (uint32_t)rnd()
-                                                        : 4 * (uint32_t)(rnd() % 0x1000);
-                if (s % 2) { /* consistent operands */
-                    a.len = 16, a.imm = (uint32_t)(1 + rnd() % 2);
-                    a.s3 = a.op == RWKVACC_HW_OP_NORM ? 7 : a.s3;
-                    a.s4 = a.op == RWKVACC_HW_OP_NORM ? 7 : a.s4;
-                    a.s1 = a.op == RWKVACC_HW_OP_L2NORM ? 7 : a.s1;
-                    a.region = a.op == RWKVACC_HW_OP_WKV ? 1 : a.op == RWKVACC_HW_OP_STOREV ? 3 : a.region;
-                    a.off = a.op == RWKVACC_HW_OP_WKV || a.op == RWKVACC_HW_OP_STOREV
-                                ? 0x400 * (uint32_t)(rnd() % 8) : a.off;
-                } else {
-                    a.len = rnd() % 16 == 0 ? (uint32_t)rnd()
-                            : rnd() % 2     ? (uint32_t)(rnd() % 70)
-                                            : (uint32_t[]){1, 8, 16, 32, 64}[rnd() % 5];
-                }
-                a.sub = rnd() % 6 == 0 ? (uint32_t)(rnd() % 8) : 0;
-                if (a.op == RWKVACC_HW_OP_SFU)
-                    a.sub = (uint32_t)(rnd() % 5);
-                if (a.op == RWKVACC_HW_OP_WKV)
-                    a.sub = rnd() % 2 ? 4 + (uint32_t)(rnd() % 4) : a.sub;
-                ins = assemble(a);
-            }
-            if (base + 16 * i + 16 <= FZ_IMG)
-                rwkvacc_hw_insn_store(&ins, mem + base + 16 * i);
-        }
-        rw_card_reg_write(c, RWKVACC_HW_REG_PROG_OFFSET, base);
-        rw_card_reg_write(c, RWKVACC_HW_REG_PROG_LEN, rnd() % 16 == 0 ? (uint32_t)rnd() % 4096 : len);
-        rw_card_reg_write(c, RWKVACC_HW_REG_TOKEN, (uint32_t)(rnd() % 80));
+        fz_stream_make(mem, s, &rs, &fs);
+        rw_card_reg_write(c, RWKVACC_HW_REG_PROG_OFFSET, fs.prog_offset);
+        rw_card_reg_write(c, RWKVACC_HW_REG_PROG_LEN, fs.prog_len);
+        rw_card_reg_write(c, RWKVACC_HW_REG_TOKEN, fs.token);
         before = sum_mem(c, 0, FZ_IMG);
         gap0 = sum_mem(c, FZ_IMG + FZ_ST + FZ_IO + FZ_SC, FZ_MEM);
         rw_card_reg_write(c, RWKVACC_HW_REG_CTRL, RWKVACC_HW_CTRL_START_MASK);

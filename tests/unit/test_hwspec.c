@@ -167,9 +167,9 @@ static void constants(void)
 {
     /* CONFIG1: N_VREG 32 | MAX_HEAD_SIZE 64 << 8 | log2(VREG_WORDS 4096) = 12 << 16 | MAX_BURSTS 8 << 24 */
     uint32_t config1 = 32u | 64u << 8 | 12u << 16 | 8u << 24;
-    /* CONFIG0: MV_LANES 64 | BUS_BYTES 64 << 12 | MV_SEG_BYTES 16 << 24;
-     * VERSION: major 0 << 16 | minor 2 */
-    uint32_t config0 = 64u | 64u << 12 | 16u << 24, version = 0u << 16 | 2u;
+    /* CONFIG0: MV_LANES 128 | BUS_BYTES 64 << 12 | MV_SEG_BYTES 16 << 24;
+     * VERSION: major 0 << 16 | minor 3 */
+    uint32_t config0 = 128u | 64u << 12 | 16u << 24, version = 0u << 16 | 3u;
 
     check(RWKVACC_HW_RESET_CONFIG1 == config1, "const-config1-reset", "%08x, want %08x",
           (unsigned)RWKVACC_HW_RESET_CONFIG1, (unsigned)config1);
@@ -187,7 +187,7 @@ static void constants(void)
               RWKVACC_HW_REG_REGION_BASE_LO(2) == 96 && RWKVACC_HW_REG_WR_BYTES_HI == 148 &&
               RWKVACC_HW_REG_CTRL == 16,
           "const-offsets", "REGION_SIZE(3) = %u", (unsigned)RWKVACC_HW_REG_REGION_SIZE(3));
-    check(RWKVACC_HW_CFG_MV_LANES == 64 && RWKVACC_HW_CFG_VREG_WORDS == 4096 &&
+    check(RWKVACC_HW_CFG_MV_LANES == 128 && RWKVACC_HW_CFG_VREG_WORDS == 4096 &&
               RWKVACC_HW_REGION_SCRATCH == 3 && RWKVACC_HW_OP_ADD == 16 &&
               RWKVACC_HW_OP_WKV == 48 && RWKVACC_HW_ERR_ABORTED == 7 &&
               RWKVACC_HW_INSN_IMM_MASK == 0xffff0000u && RWKVACC_HW_INSN_REGION_MASK == 0x30000000u &&
