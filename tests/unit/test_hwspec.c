@@ -200,7 +200,7 @@ static void constants(void)
 static void names(void)
 {
     static const struct { uint32_t code; const char *name; } ops[] = {
-        {0, "NOP"}, {1, "END"}, {2, "EMBED"}, {3, "LOADV"}, {4, "STOREV"}, {5, "MOVE"},
+        {0, "NOP"}, {1, "END"}, {2, "EMBED"}, {3, "LOADV"}, {4, "STOREV"}, {5, "MOVE"}, {6, "PREFETCH"},
         {16, "ADD"}, {17, "SUB"}, {18, "MUL"}, {19, "LERP"}, {20, "RELU_SQ"}, {21, "SFU"},
         {32, "MATVEC"}, {33, "NORM"}, {34, "L2NORM"}, {48, "WKV"}, {49, "BONUS7"},
     };

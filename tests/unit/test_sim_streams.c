@@ -76,8 +76,11 @@ static const rw_sim_api *load_api(void)
     if (access(path, F_OK) != 0) {
         if (ci && strcmp(ci, "true") == 0)
             check(0, "sim-streams", "%s is missing (make sim), and CI=true requires it", path);
-        else
-            check_skip("sim-streams", "build/sim/librwkvacc_sim.so not present (make sim)");
+        else {
+            char why[600];
+            snprintf(why, sizeof why, "%.500s not present (make sim)", path);
+            check_skip("sim-streams", why);
+        }
         return NULL;
     }
     /* the library stays loaded: Verilator's globals do not expect an unload */
