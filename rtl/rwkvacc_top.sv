@@ -13,7 +13,7 @@ module rwkvacc_top #(
   parameter int unsigned MAX_BURSTS = rwkvacc_hw_pkg::CFG_MAX_BURSTS,
   parameter int unsigned VL         = rwkvacc_hw_pkg::CFG_VEC_LANES,
   parameter int unsigned MV_MAX_ROWS = 65536,
-  parameter int unsigned PF_BEATS   = 8192,  // weight prefetch FIFO (512 KB at 64-byte beats)
+  parameter int unsigned PF_BEATS   = 16384,  // weight prefetch FIFO (512 KB at 64-byte beats)
   parameter int unsigned PF_S_BEATS = 512,   // scale prefetch FIFO
   parameter int unsigned ID_W       = 4
 ) (

@@ -194,6 +194,8 @@ module sequencer #(
             (rw[1] > 32'(VREG_WORDS));
     if (rw[2] == 32'd4 && (rw[1][0] || rw[3] < 32'd2 || ((rw[3] & (rw[3] - 32'd1)) != 32'd0)))
       m_bad = 1'b1;
+    if (rw[3] < rw[1] && ((rw[3] & (rw[3] - 32'd1)) != 32'd0))  // groups within a row: 2^k
+      m_bad = 1'b1;
     if (rw[6] != ((m_rb >= 32'(rwkvacc_hw_pkg::CFG_MV_SEG_BYTES)) ? m_seg_stride : m_p2) ||
         (rw[4] % 32'(BUS_BYTES)) != 32'd0 || rw[5][1:0] != 2'b00 || rw[0] == 32'd0)
       m_bad = 1'b1;

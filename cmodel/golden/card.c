@@ -355,6 +355,8 @@ static int mat_check(const rw_card *c, uint64_t ra, uint32_t *f)
         return 1;
     if (bits == 4 && ((cols & 1u) || group < 2 || (group & (group - 1u))))
         return 1;
+    if (group < cols && (group & (group - 1u))) /* groups within a row: powers of two */
+        return 1;
     rb = bits == 8 ? cols : cols / 2;
     if (f[6] != rw_card_row_stride(rb) || f[4] % RWKVACC_HW_CFG_BUS_BYTES || (f[5] & 3u) ||
         rows == 0)

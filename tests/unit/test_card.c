@@ -867,6 +867,11 @@ static void test_errors(rw_card *c)
                      I(.op = RWKVACC_HW_OP_MATVEC, .dst = DST, .s0 = 1, .off = 0x1000, .len = 8), MX);
             w32(c, IMG_BASE + 0x1000 + 4 * mc[i].word, old);
         }
+        /* INT8 groups within a row must be powers of two, as INT4's */
+        w32(c, IMG_BASE + 0x1000 + 12, 6);
+        err_case(c, "card-err-matrix-int8-group-not-power-of-two",
+                 I(.op = RWKVACC_HW_OP_MATVEC, .dst = DST, .s0 = 1, .off = 0x1000, .len = 8), MX);
+        w32(c, IMG_BASE + 0x1000 + 12, 8);
         /* INT4 over the same 8 columns: 4 bytes a row, stride 4 */
         w32(c, IMG_BASE + 0x1000 + 8, 4);
         w32(c, IMG_BASE + 0x1000 + 24, 4);

@@ -18,8 +18,8 @@
  *    error, so they test the order of the sequencer's checks (card.c's) far
  *    more than the datapath: MATVEC, EMBED and WKV hardly ever run to the end.
  *  - sim-streams-rich: the generator's consistent (odd) streams, then made
- *    runnable: random but well-formed matrix records (INT8 and INT4, any
- *    group and column count the C model accepts, q row padding left random as
+ *    runnable: random matrix records card.c's checks accept (INT8 and INT4,
+ *    any group and column count it takes, the q rows' padding left random as
  *    the generator wrote it), an embedding table, WKV states in the units'
  *    domain in STATE, MATVEC, EMBED, PREFETCH and WKV pointed at them, and a
  *    STOREV of each result to SCRATCH after it, so that the datapath's results
@@ -28,7 +28,8 @@
  * The simulator is $RWKVACC_SIM_LIB, else build/sim/librwkvacc_sim.so from the
  * current directory (the tests run from the top; `make sim` builds it). Without
  * it the test says skip, or fails under CI=true. $RWKVACC_STREAMS sets the
- * number of streams of each pass (default 1000; about 5 s a pass).
+ * number of streams of each pass (default 1000: about 6 s and 11 s of one core
+ * under ASan).
  */
 #include "card_sim.h"
 #include "card_streams.h"
@@ -45,7 +46,7 @@
 
 #define SIM_LIB_DEFAULT "build/sim/librwkvacc_sim.so"
 #define N_STREAMS 1000 /* per pass */
-#define MAX_CYCLES 4000000u /* a program of the streams takes well under 100,000 */
+#define MAX_CYCLES 4000000u /* a stream takes about 1,000 cycles: a hang */
 #define MAX_LISTED 20       /* mismatching streams printed after the first */
 
 /* the two passes' random states */
