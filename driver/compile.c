@@ -610,9 +610,11 @@ static void write_header(builder *B, const rw_qmodel *q, const rw_image *img)
         set32(B, 8 + 4 * (size_t)i, f[i]);
 }
 
-/* PREFETCH hints: matrix 0's at the start, matrix k + 1's just before the MATVEC
- * of matrix k, so the card reads the next matrix while it runs everything between
- * (docs/isa.md). The hints change no result. */
+/* PREFETCH hints: matrices 0 .. PREFETCH_AHEAD - 1 at the start, matrix k +
+ * PREFETCH_AHEAD just before the MATVEC of matrix k, so the card reads the next
+ * matrices while it runs everything between (docs/isa.md). The hints change no
+ * result. */
+#define PREFETCH_AHEAD 3u
 static void add_prefetch_hints(builder *B)
 {
     size_t n = B->n_prog, k = 0, n_mv = 0;
@@ -636,10 +638,12 @@ static void add_prefetch_hints(builder *B)
     B->prog = out;
     B->n_prog = 0;
     B->cap_prog = n + n_mv;
-    emit_prefetch(B, mv[0]);
+    for (size_t j = 0; j < PREFETCH_AHEAD && j < n_mv; j++)
+        emit_prefetch(B, mv[j]);
     for (size_t i = 0, j = 0; i < n; i++) {
-        if (rwkvacc_hw_insn_get_opcode(&old[i]) == RWKVACC_HW_OP_MATVEC && ++j < n_mv)
-            emit_prefetch(B, mv[j]);
+        if (rwkvacc_hw_insn_get_opcode(&old[i]) == RWKVACC_HW_OP_MATVEC &&
+            j++ + PREFETCH_AHEAD < n_mv)
+            emit_prefetch(B, mv[j - 1 + PREFETCH_AHEAD]);
         B->prog[B->n_prog++] = old[i];
     }
     free(old);

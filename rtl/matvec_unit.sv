@@ -15,41 +15,56 @@
 // two), read as one stream of rows * q_stride bytes (mrd0); scales per row ng
 // uint16 sm then int16 se, one stream (mrd1). Every SEG_BYTES segment of a beat
 // lies in one row, and in one group when a group has >= SEG_BYTES bytes.
+// Both streams are requested before the x pass, which runs while the first
+// beats are on their way (the weights' memory latency hides it).
 //
-// How:
-//  1. x pass (1 word/cycle from the register file): dom() check, OR of the
-//     magnitudes (bitlen of the OR = bitlen of the max) and a copy in a raw
-//     buffer; then act_quant, 8 words/cycle, into matvec_xbuf (one copy per
-//     segment; short rows get their x repeated, see there).
+// How (the register file side is wide: rows of VL words, docs/rtl.md):
+//  1. x pass 1, one register row (VL words) per cycle: dom() check and OR of
+//     the magnitudes (bitlen of the OR = bitlen of the max) over the lanes of
+//     the slice (the slice starts at word imm_i, any lane: the first and last
+//     rows are masked). x pass 2 reads the rows again: act_quant of VL words
+//     per cycle, realigned (lane l of chunk c = slice element c VL + l, from
+//     this row and the previous one) into matvec_xbuf (one copy per segment;
+//     short rows get their x repeated, see there).
 //  2. weights: one beat per cycle: each segment reads its x row (its offset in
 //     its row), matvec_mul forms the lane products, matvec_tree sums NSEG units
 //     (segments, or U-byte pieces of them when rows or groups are shorter than a
 //     segment: then SEG_BYTES / U cycles per beat), matvec_rowacc sums groups,
 //     multiplies by sm, sums rows (int64-exact) and tracks T of
 //     normalize_each; rows go to matvec_rowbuf with their se.
-//  3. output pass, 1 row/cycle: m = shift(acc, se + 30 - Tm) with Tm = max
-//     (bitlen + se) (e_x cancels), exponent Tm + e_x - 30, all-zero: e = 0.
+//  3. output pass: m = shift(acc, se + 30 - Tm) with Tm = max(bitlen + se)
+//     (e_x cancels; |m| <= 2^30, so a 32-bit result shifter, norm32),
+//     exponent Tm + e_x - 30, all-zero: e = 0. Sub 0: VL rows
+//     per cycle, one DST row (masked past rows). Sub 1: one bus beat of
+//     BUS_BYTES / 4 words per cycle; the stream starts with e, so beat b holds
+//     the last row of group b - 1 (or e) and rows of group b but its last
+//     (ceil((rows + 1) / (BUS_BYTES / 4)) beats, the words past the rows zero).
 // The scale entries a cycle needs (an sm per group ending, an se per row ending,
 // up to 2 NSEG) come from matvec_ring; the stage waits when they are not there.
 //
 // Throughput: one weight beat per cycle in steady state when the units are whole
 // segments (INT8 rows of >= SEG_BYTES bytes, INT4 rows >= SEG_BYTES bytes and
 // groups >= 2 SEG_BYTES weights), else SEG_BYTES / U cycles per beat. Fixed
-// costs per operation: cols + cols/8 cycles (x), about 8 (pipeline) and rows
-// (output).
+// costs per operation: 2 ceil(cols / VL) + 3 to 5 cycles (x; the weights'
+// memory latency hides up to that much of it), about 10 (pipeline), and
+// ceil(rows / VL) (sub 0) or ceil((rows + 1) / (BUS_BYTES / 4)) (sub 1) (output).
 //
-// Ports and protocol: docs/rtl.md "Unit interface" and "streams". Operands are
-// held stable by the sequencer from start_i to done_o.
+// Ports and protocol: docs/rtl.md "Unit interface" and "streams", with the wide
+// register-file ports (rd0_data_i, wr_data_o: word j of a row in bits
+// 32j+31:32j; wr_mask_o). Operands are held stable by the sequencer from
+// start_i to done_o. VL: a power of two, 1 .. 64, VREG_WORDS / VL >= 2 rows.
 
 `include "rwkvacc_hw.svh"
 
 module matvec_unit #(
-  parameter int unsigned BUS_BYTES  = rwkvacc_hw_pkg::CFG_BUS_BYTES,
+  parameter int unsigned BUS_BYTES  = rwkvacc_hw_pkg::CFG_MV_LANES,  // its beat: MV_LANES weight bytes
   parameter int unsigned MV_LANES   = rwkvacc_hw_pkg::CFG_MV_LANES,
   parameter int unsigned SEG_BYTES  = rwkvacc_hw_pkg::CFG_MV_SEG_BYTES,
   parameter int unsigned VREG_WORDS = rwkvacc_hw_pkg::CFG_VREG_WORDS,
+  parameter int unsigned VL         = rwkvacc_hw_pkg::CFG_VEC_LANES,  // words per register row
   parameter int unsigned MAX_ROWS   = 65536,                 // sub 1 rows, power of 2
-  parameter int unsigned IW         = $clog2(VREG_WORDS)     // element index bits
+  parameter int unsigned IW         = $clog2(VREG_WORDS),    // element index bits
+  parameter int unsigned RW         = 5 + $clog2(VREG_WORDS / VL)  // register row address bits
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -76,11 +91,12 @@ module matvec_unit #(
   output logic [IW:0]              dst_n_o,
 
   output logic                     rd0_en_o,
-  output logic [IW+4:0]            rd0_addr_o,
-  input  logic [31:0]              rd0_data_i,
+  output logic [RW-1:0]            rd0_addr_o,
+  input  logic [VL*32-1:0]         rd0_data_i,
   output logic                     wr_en_o,
-  output logic [IW+4:0]            wr_addr_o,
-  output logic [31:0]              wr_data_o,
+  output logic [RW-1:0]            wr_addr_o,
+  output logic [VL*32-1:0]         wr_data_o,
+  output logic [VL-1:0]            wr_mask_o,
 
   // q stream
   output logic                     mrd0_req_o,
@@ -111,11 +127,20 @@ module matvec_unit #(
 
   // ---------------------------------------------------------------- constants
 
+  localparam int unsigned LV    = $clog2(VL);                // log2 lanes
+  localparam int unsigned NROW  = VREG_WORDS / VL;           // register rows
+  localparam int unsigned XIW   = $clog2(NROW);              // register row index bits
+  localparam int unsigned LVW   = (LV > 0) ? LV : 1;         // lane index bits (>= 1)
+
   if (MV_LANES != BUS_BYTES) begin : g_cfg_lanes
     $error("matvec_unit: one lane per weight byte of a beat, MV_LANES must equal BUS_BYTES");
   end
   if (BUS_BYTES % SEG_BYTES != 0 || BUS_BYTES / SEG_BYTES < 2 || SEG_BYTES < 8) begin : g_cfg_seg
     $error("matvec_unit: SEG_BYTES must divide BUS_BYTES (>= 2 segments) and be >= 8");
+  end
+  if (VL < 1 || VL > 64 || (1 << LV) != VL || NROW < 2 || NROW * VL != VREG_WORDS ||
+      RW != 5 + XIW || IW != $clog2(VREG_WORDS)) begin : g_cfg_vl
+    $error("matvec_unit: VL must be a power of two <= 64 with VREG_WORDS / VL >= 2 rows");
   end
 
   localparam int unsigned BB    = BUS_BYTES;
@@ -125,8 +150,6 @@ module matvec_unit #(
   localparam int unsigned XR    = 2 * SEG_BYTES;             // x buffer row, elements
   localparam int unsigned XRW   = $clog2(XR);
   localparam int unsigned XAW   = $clog2(VREG_WORDS / XR);
-  localparam int unsigned QL    = 8;                         // act_quant lanes
-  localparam int unsigned RAWAW = $clog2(VREG_WORDS / QL);
   localparam int unsigned RIW   = $clog2(MAX_ROWS);          // row index bits
   localparam int unsigned RCW   = ((RIW > IW) ? RIW : IW) + 1; // row count bits (rows <= VREG_WORDS too)
   localparam int unsigned USW   = 24 + LGS;                  // unit sum bits
@@ -138,14 +161,57 @@ module matvec_unit #(
   localparam int unsigned PCW   = $clog2(NOUT + 1);
   localparam int unsigned NW    = $clog2(NSEG + 1);
   localparam int unsigned WPB   = BB / 4;                    // result words per beat
-  localparam int unsigned PKW   = $clog2(WPB);
   localparam int unsigned SBW   = 4 * NSEG + 32 * NSEG;      // tree sideband
+  // output pass: NO lanes (VL rows for sub 0, WPB for sub 1), from row-buffer
+  // lines of NRB rows; a group's first row is a multiple of GM
+  localparam int unsigned NO    = (VL > WPB) ? VL : WPB;
+  localparam int unsigned GM    = (VL < WPB) ? VL : WPB;
+  localparam int unsigned NRB   = (NO > NSEG) ? NO : NSEG;   // row buffer banks
+  localparam int unsigned LNB   = $clog2(NRB);
+  localparam int unsigned NSEL  = NRB / GM;                  // groups of GM rows in a line
+  localparam int unsigned LSEL  = (NSEL > 1) ? $clog2(NSEL) : 1;
+  localparam int unsigned RBW   = AW + 16;                   // row buffer entry
 
   localparam logic signed [31:0] MantMax = 32'sd1073741824;  // 2^30 (card.c MANT_MAX)
   localparam logic signed [31:0] ExpMax  = 32'sd16777216;    // 2^24 (RW_CARD_EXP_MAX)
 
+  // act_quant of one word: RNE(m / 2^s) clamped to +-32767 (rw_act_quant; s
+  // <= 17), on a 32-bit magnitude: quotient, round bit, sticky bits below it.
+  function automatic logic [15:0] act_q16(input logic [31:0] m, input logic [4:0] s);
+    logic [31:0] u, q;
+    logic        up;
+    u  = m[31] ? 32'(-m) : m;        // |m| (2^31 for -2^31)
+    q  = u >> s;
+    // round bit (bit s - 1) and sticky bits (below it)
+    up = (s != 5'd0) && 1'(u >> (s - 5'd1)) &&
+         (q[0] || ((u & ~(32'hffffffff << (s - 5'd1))) != 32'd0));
+    q  = q + 32'(up);
+    if (q > 32'd32767) q = 32'd32767;
+    act_q16 = m[31] ? 16'(-q) : 16'(q);
+  endfunction
+
+  // normalize_each's shift of one row: shift64(acc, k) (rw_shift) where the
+  // result is known to fit 31 bits (|acc 2^k| <= 2^30 rounded: k <= 30 -
+  // bitlen(acc), so acc = 0 when k > 29), on the AW-bit magnitude.
+  function automatic logic [31:0] norm32(input logic [AW-1:0] acc, input logic signed [31:0] k);
+    logic [AW-1:0] u;
+    logic [31:0]   q;
+    logic [5:0]    s;
+    logic          up;
+    u = acc[AW-1] ? AW'(-$signed(acc)) : acc;
+    if (k >= 0) begin
+      q = (k > 32'sd31) ? 32'd0 : (u[31:0] << k[4:0]);
+    end else begin
+      s  = (k < -32'sd63) ? 6'd63 : 6'(-k);   // |acc| < 2^(AW-1): 0 from s = AW + 1 on
+      q  = 32'(u >> s);
+      up = 1'(u >> (s - 6'd1)) && (q[0] || ((u & ~({AW{1'b1}} << (s - 6'd1))) != '0));
+      q  = q + 32'(up);
+    end
+    norm32 = acc[AW-1] ? 32'(-q) : q;
+  endfunction
+
   typedef enum logic [3:0] {
-    StIdle, StChk, StX1, StX1W, StX2, StX2W, StComp, StOReq, StOut, StDrain, StDone
+    StIdle, StChk, StX1, StX2, StXW1, StXW2, StComp, StOReq, StOut, StDrain, StDone
   } state_e;
 
   state_e state_q, state_d;
@@ -163,6 +229,8 @@ module matvec_unit #(
   logic [4:0]      k_gsh;
   logic [XRW-1:0]  k_xm;
   logic [16:0]     k_immend;
+  logic [31:0]     k_off, k_nch;
+  logic [XIW:0]    k_nrd;
 
   always_comb begin
     k_bits4  = (bits_i == 8'd4);
@@ -190,6 +258,10 @@ module matvec_unit #(
     k_xm     = !k_short ? XRW'(XR - 1) :
                k_bits4  ? XRW'((k_qs << 1) - 32'd1) : XRW'(k_qs - 32'd1);
     k_immend = 17'(imm_i) + 17'(cols_i);
+    // the x slice in register rows: lane offset, rows read, VL-element chunks
+    k_off    = 32'(imm_i) & 32'(VL - 1);
+    k_nrd    = (XIW+1)'((k_off + 32'(cols_i) + 32'(VL - 1)) >> LV);
+    k_nch    = (32'(cols_i) + 32'(VL - 1)) >> LV;
     k_err    = (bits_i != 8'd8 && !k_bits4) ||
                cols_i == '0 || 32'(cols_i) > VREG_WORDS || (k_bits4 && cols_i[0]) ||
                k_immend > 17'(src0_n_i) ||
@@ -204,13 +276,18 @@ module matvec_unit #(
 
   logic            cfg_bits4, cfg_short, cfg_sub, cfg_err;
   logic [RCW-1:0]  cfg_rows;
-  logic [IW:0]     cfg_cols, cfg_ng;
+  logic [IW:0]     cfg_ng;
   logic [31:0]     cfg_qs;
   logic [LUW-1:0]  cfg_lgu;
   logic [15:0]     cfg_upr, cfg_gmask, cfg_spr;
   logic [4:0]      cfg_gsh;
   logic [XRW-1:0]  cfg_xm;
   logic [LGS-1:0]  cfg_nchm1;    // chunks per beat - 1
+  logic [LVW-1:0]  cfg_off;      // lane of slice element 0
+  logic [LVW-1:0]  cfg_endl;     // lane of the slice's last element
+  logic [XIW-1:0]  cfg_r0;       // register row of slice element 0
+  logic [XIW:0]    cfg_nrd;      // register rows the slice touches
+  logic [XIW:0]    cfg_k2;       // cycles of x pass 2: chunks, + 1 when realigned
 
   always_ff @(posedge clk_i) begin
     if (state_q == StIdle && start_i) begin
@@ -219,7 +296,6 @@ module matvec_unit #(
       cfg_sub   <= sub_i;
       cfg_err   <= k_err;
       cfg_rows  <= RCW'(rows_i);
-      cfg_cols  <= cols_i;
       cfg_ng    <= k_ng;
       cfg_qs    <= k_qs;
       cfg_lgu   <= k_lgu;
@@ -229,6 +305,11 @@ module matvec_unit #(
       cfg_gsh   <= k_gsh;
       cfg_xm    <= k_xm;
       cfg_nchm1 <= LGS'((SEG_BYTES >> k_lgu) - 1);
+      cfg_off   <= LVW'(k_off);
+      cfg_endl  <= LVW'((32'(imm_i) + 32'(cols_i) - 32'd1) & 32'(VL - 1));
+      cfg_r0    <= XIW'(32'(imm_i) >> LV);
+      cfg_nrd   <= k_nrd;
+      cfg_k2    <= (XIW+1)'(k_nch + ((k_off != 32'd0) ? 32'd1 : 32'd0));
     end
   end
 
@@ -252,75 +333,86 @@ module matvec_unit #(
   assign mrd1_bytes_o = s_bytes;
 
   // The scale ring fills from the request on (it does not depend on x).
-  assign ring_active = (state_q == StX1 || state_q == StX1W || state_q == StX2 ||
-                        state_q == StX2W || state_q == StComp);
+  assign ring_active = (state_q == StX1 || state_q == StX2 || state_q == StXW1 ||
+                        state_q == StXW2 || state_q == StComp);
   assign mrd1_rdy_o  = (b1_left_q != 32'd0) &&
                        ((ring_active && ring_space) || state_q == StDrain);
   assign s1_fire     = mrd1_vld_i && mrd1_rdy_o;
 
-  // ---------------------------------------------------------------- x pass 1
-  // Read the slice, check it, OR its magnitudes, keep it in the raw buffer.
+  // ---------------------------------------------------------------- x passes
+  // Both read the slice's register rows cfg_r0 .. cfg_r0 + cfg_nrd - 1, one per
+  // cycle. Pass 2 takes ceil(cols / VL) cycles, one more when the slice is not
+  // row-aligned (row k completes chunk k - 1; when the last chunk ends in the
+  // last row, its cycle reads nothing: its upper lanes lie past the slice).
 
-  logic [IW:0]     j_q;             // next word to read
-  logic            p1_vld_q;        // rd0_data_i holds word p1_j_q
-  logic [IW-1:0]   p1_j_q;
+  logic [XIW:0]    k_q;             // x pass row / cycle counter
+  logic            p1_vld_q;        // rd0_data_i holds a pass 1 row
+  logic            p1_first_q, p1_last_q;
   logic [31:0]     or_q, or_d;
   logic            bad_q, bad_d;
   logic [4:0]      sh_q, sh_d;      // act_quant shift s
   logic signed [31:0] ex_q, ex_d;   // act_quant exponent e_x
   logic [6:0]      bl_or;
 
-  assign rd0_en_o   = (state_q == StX1);
-  assign rd0_addr_o = {src0_i, imm_i[IW-1:0] + j_q[IW-1:0]};
+  assign rd0_en_o   = (state_q == StX1) || (state_q == StX2 && k_q < cfg_nrd);
+  assign rd0_addr_o = {src0_i, cfg_r0 + k_q[XIW-1:0]};
 
+  // pass 1: the lanes of the slice: l >= off in its first row, l <= endl in its last
   always_comb begin
-    logic signed [31:0] m;
-    m    = $signed(rd0_data_i);
-    or_d = or_q;
+    logic [31:0] orl;
+    logic        badl;
+    orl  = '0;
+    badl = 1'b0;
+    for (int l = 0; l < VL; l++) begin
+      logic signed [31:0] m;
+      logic               in;
+      m  = $signed(rd0_data_i[l*32 +: 32]);
+      in = (!p1_first_q || LVW'(l) >= cfg_off) && (!p1_last_q || LVW'(l) <= cfg_endl);
+      if (in) begin
+        orl  = orl | (m[31] ? 32'(-m) : 32'(m));
+        badl = badl | (m > MantMax) | (m < -MantMax);
+      end
+    end
+    or_d  = or_q;
     bad_d = bad_q;
     if (p1_vld_q) begin
-      or_d  = or_q | (m[31] ? 32'(-m) : 32'(m));
-      bad_d = bad_q | (m > MantMax) | (m < -MantMax);
+      or_d  = or_q | orl;
+      bad_d = bad_q | badl;
     end
     bl_or = rw_num_pkg::bitlen64(64'(or_d));
     sh_d  = (bl_or > 7'd15) ? 5'(bl_or - 7'd15) : 5'd0;
     ex_d  = (or_d != 32'd0) ? src0_e_i + 32'(sh_d) : 32'sd0;
   end
 
-  // raw buffer: word j in bank j mod 8, row j / 8
-  logic [QL*32-1:0] raw_rd;
-  logic [RAWAW-1:0] t_q;             // pass 2: raw row being read
-  logic             p2_vld_q;
-  logic [RAWAW-1:0] p2_t_q;
+  // pass 2: act_quant of a row, q = RNE(m / 2^s) clamped to +-32767, then
+  // realigned: chunk c lane l = slice element c VL + l = lane off + l of
+  // row c (the previous row) or lane off + l - VL of row c + 1 (this one).
+  logic            p2_vld_q;
+  logic [XIW:0]    p2_k_q;
+  logic [VL*16-1:0] qrow, prev_q, chunk;
+  logic            ch_vld_q, emit;
+  logic [XIW-1:0]  ch_idx_q;
+  logic [VL*16-1:0] ch_q;
 
-  for (genvar l = 0; l < QL; l++) begin : g_raw
-    matvec_ram #(.W(32), .D(VREG_WORDS / QL)) u_raw (
-      .clk_i,
-      .we_i   (p1_vld_q && p1_j_q[2:0] == 3'(l)),
-      .waddr_i(p1_j_q[IW-1:3]),
-      .wdata_i(rd0_data_i),
-      .re_i   (state_q == StX2),
-      .raddr_i(t_q),
-      .rdata_o(raw_rd[l*32 +: 32])
-    );
-  end
-
-  // ---------------------------------------------------------------- x pass 2
-  // act_quant of 8 words per cycle: q = RNE(m / 2^s) clamped to +-32767.
-
-  logic [QL*16-1:0] xq;
   always_comb begin
-    for (int l = 0; l < QL; l++) begin
-      logic [31:0]        m;
-      logic signed [63:0] v;
-      // short rows with x repeating every P < 8 elements: lane l = x[l mod P]
-      logic [2:0] li;
-      li = 3'(l) & cfg_xm[2:0];
-      m  = (32'(cfg_xm) < QL - 1) ? raw_rd[32'(li)*32 +: 32] : raw_rd[l*32 +: 32];
-      v = rw_num_pkg::shr_rne64($signed({{32{m[31]}}, m}), {3'd0, sh_q});
-      xq[l*16 +: 16] = (v > 64'sd32767)  ? 16'sd32767 :
-                       (v < -64'sd32767) ? -16'sd32767 : v[15:0];
+    logic [VL*16-1:0] al;
+    for (int l = 0; l < VL; l++) begin
+      qrow[l*16 +: 16] = act_q16(rd0_data_i[l*32 +: 32], sh_q);
     end
+    for (int l = 0; l < VL; l++) begin
+      int unsigned src;
+      src = 32'(cfg_off) + 32'(l);
+      if (src < VL && cfg_off != '0) al[l*16 +: 16] = prev_q[src*16 +: 16];
+      else                           al[l*16 +: 16] = qrow[(src % VL)*16 +: 16];
+    end
+    // short rows with x repeating every P < VL elements: lane l = x[l mod P]
+    for (int l = 0; l < VL; l++) begin
+      int unsigned li;
+      li = (cfg_short && 32'(cfg_xm) + 32'd1 < VL) ? (32'(l) & 32'(cfg_xm)) : 32'(l);
+      chunk[l*16 +: 16] = al[li*16 +: 16];
+    end
+    // row k completes chunk k - 1 (aligned: chunk k)
+    emit = p2_vld_q && (cfg_off == '0 || p2_k_q != '0);
   end
 
   // ---------------------------------------------------------------- weights: S0, S1
@@ -353,12 +445,12 @@ module matvec_unit #(
     sir_d = sr;
   end
 
-  matvec_xbuf #(.BUS_BYTES(BB), .SEG_BYTES(SEG_BYTES), .VREG_WORDS(VREG_WORDS)) u_xbuf (
+  matvec_xbuf #(.BUS_BYTES(BB), .SEG_BYTES(SEG_BYTES), .VREG_WORDS(VREG_WORDS), .W(VL)) u_xbuf (
     .clk_i,
-    .we_i   (p2_vld_q),
-    .wj_i   ({p2_t_q, 3'd0}),
+    .we_i   (ch_vld_q),
+    .wj_i   (IW'(ch_idx_q) << LV),
     .wmask_i(cfg_xm),
-    .wdata_i(xq),
+    .wdata_i(ch_q),
     .re_i   (s0_fire && state_q == StComp),
     .raddr_i(xaddr),
     .rdata_o(xrow)
@@ -486,62 +578,76 @@ module matvec_unit #(
   logic [RCW-1:0] rcnt_q;        // rows in the row buffer
 
   // ---------------------------------------------------------------- output pass
+  // Groups of VL (sub 0) or WPB (sub 1) rows, one per cycle: issue (row buffer
+  // read) -> O1 (line registered; normalize) -> O2 (words registered) -> DST row
+  // or the beat buffer. Sub 1 issues one group more than the rows need when
+  // (rows + 1) is not covered: the stream has one word (e) before the rows.
 
-  logic [RCW-1:0]  o_r_q;        // next row to read
-  logic            o1_vld_q, o2_vld_q, oadv, o_issue;
-  logic [RCW-1:0]  o1_r_q, o2_r_q;
-  logic [31:0]     o2_w_q, o1_w;
-  logic [AW+15:0]  rb_rd;
+  logic [RCW-1:0]   o_r_q;        // first row of the next group
+  logic [RCW-1:0]   o1_r_q, o2_r_q;
+  logic             o1_vld_q, o2_vld_q, oadv, o_issue, o_more;
+  logic [NRB*RBW-1:0] rb_rd;
+  logic [NO*32-1:0] o1_w, o2_w_q;
+  logic [NO-1:0]    o1_m, o2_m_q;
+  logic [LSEL-1:0]  o1_sel;
   logic signed [31:0] ey_q, ey_d;
-  logic            pk_complete, take_word, ob_take;
-  logic [BB*8-1:0] pk_q, ob_q;
-  logic [PKW-1:0]  pk_i_q;
-  logic            ob_vld_q, wdone_q;
-  logic [RCW-1:0]  wsent_q, wtotal;
+  logic             take, ob_take;
+  logic [BB*8-1:0]  ob_q, beat;
+  logic [31:0]      carry_q;      // the word of the next beat's position 0
+  logic             ob_vld_q, wdone_q;
+  logic [RCW-1:0]   wsent_q, wtotal;
 
-  assign o_issue = (state_q == StOut) && (o_r_q < cfg_rows) && oadv;
+  assign o_more  = cfg_sub ? (o_r_q <= cfg_rows) : (o_r_q < cfg_rows);
+  assign o_issue = (state_q == StOut) && o_more && oadv;
 
-  matvec_rowbuf #(.NB(NSEG), .MAX_ROWS(MAX_ROWS), .AW(AW)) u_rowbuf (
+  matvec_rowbuf #(.NB(NRB), .NWR(NSEG), .MAX_ROWS(MAX_ROWS), .AW(AW)) u_rowbuf (
     .clk_i,
     .wn_i   (wn),
     .wbase_i(rcnt_q[RIW-1:0]),
     .wacc_i (wacc),
     .wse_i  (wse),
     .re_i   (o_issue),
-    .raddr_i(o_r_q[RIW-1:0]),
+    .raddr_i(o_r_q[RIW-1:LNB]),
     .rdata_o(rb_rd)
   );
 
-  // normalize_each, second pass: k = e_r - (T - 30) = se + 30 - Tm
-  logic [31:0] unused_o1_hi;   // the result fits 31 bits (|m| <= 2^30)
+  // normalize_each, second pass: k = e_r - (T - 30) = se + 30 - Tm. Lane l of
+  // a group is row o1_r_q + l: bank (o1_r_q + l) mod NRB, where o1_r_q mod NRB
+  // is a multiple of GM (of both group sizes).
+  assign o1_sel = LSEL'(32'(o1_r_q[LNB-1:0]) / GM);
   always_comb begin
-    logic signed [63:0] v;
-    logic signed [31:0] k;
-    logic signed [63:0] r;
-    v    = $signed({{(64-AW){rb_rd[AW-1]}}, rb_rd[AW-1:0]});
-    k    = $signed({{16{rb_rd[AW+15]}}, rb_rd[AW+15:AW]}) + 32'sd30 - tmax;
-    r    = rw_num_pkg::shift64(v, k);
-    o1_w = r[31:0];
-    unused_o1_hi = r[63:32];
+    for (int l = 0; l < NO; l++) begin
+      int unsigned        b;
+      logic [RBW-1:0]     e;
+      logic signed [31:0] k;
+      b = ((32'(o1_sel) + 32'(l) / GM) % NSEL) * GM + 32'(l) % GM;
+      e = rb_rd[b*RBW +: RBW];
+      k = $signed({{16{e[AW+15]}}, e[AW+15:AW]}) + 32'sd30 - tmax;
+      o1_w[l*32 +: 32] = norm32(e[AW-1:0], k);
+      o1_m[l] = (32'(l) < (cfg_sub ? WPB : VL)) && (32'(o1_r_q) + 32'(l) < 32'(cfg_rows));
+    end
   end
 
-  // the beat being filled with this cycle's word at position pk_i_q
-  logic [BB*8-1:0] pk_next;
-  for (genvar w = 0; w < WPB; w++) begin : g_pk
-    assign pk_next[w*32 +: 32] = (pk_i_q == PKW'(w)) ? o2_w_q : pk_q[w*32 +: 32];
+  // sub 1: beat = {rows of the group but its last, the carried word}
+  always_comb begin
+    for (int w = 0; w < WPB; w++) begin
+      if (w == 0)          beat[w*32 +: 32] = carry_q;
+      else if (o2_m_q[w-1]) beat[w*32 +: 32] = o2_w_q[(w-1)*32 +: 32];
+      else                  beat[w*32 +: 32] = 32'd0;
+    end
   end
 
-  assign pk_complete = (pk_i_q == PKW'(WPB - 1)) || (o2_r_q == cfg_rows - RCW'(1));
-  assign ob_take     = ob_vld_q && mwr_rdy_i;
-  assign oadv        = !(o2_vld_q && cfg_sub && pk_complete && ob_vld_q && !mwr_rdy_i);
-  assign take_word   = (state_q == StOut) && cfg_sub && o2_vld_q && oadv;
-  assign wtotal      = RCW'((32'(cfg_rows) + 32'd1 + 32'(WPB - 1)) / WPB);
+  assign ob_take   = ob_vld_q && mwr_rdy_i;
+  assign oadv      = !(cfg_sub && o2_vld_q && ob_vld_q && !mwr_rdy_i);
+  assign take      = (state_q == StOut) && cfg_sub && o2_vld_q && oadv;
+  assign wtotal    = RCW'((32'(cfg_rows) + 32'd1 + 32'(WPB - 1)) / WPB);
 
   assign ey_d = tany ? tmax + ex_q - 32'sd30 : 32'sd0;
 
   assign wr_en_o   = (state_q == StOut) && !cfg_sub && o2_vld_q;
-  assign wr_addr_o = {dst_i, o2_r_q[IW-1:0]};
-  assign wr_data_o = o2_w_q;
+  assign wr_addr_o = {dst_i, o2_r_q[IW-1:LV]};
+  assign wr_data_o = o2_w_q[VL*32-1:0];
+  assign wr_mask_o = o2_m_q[VL-1:0];
 
   assign mwr_req_o   = wreq_q;
   assign mwr_addr_o  = out_addr_i;
@@ -556,14 +662,18 @@ module matvec_unit #(
     unique case (state_q)
       StIdle:  if (start_i) state_d = StChk;
       StChk:   state_d = cfg_err ? StDone : StX1;
-      StX1:    if (j_q == cfg_cols - (IW+1)'(1)) state_d = StX1W;
-      StX1W:   state_d = bad_d ? StDrain : StX2;
-      StX2:    if (t_q == RAWAW'((32'(cfg_cols) + 32'd7) / 32'd8 - 32'd1)) state_d = StX2W;
-      StX2W:   state_d = StComp;
+      StX1:    if (k_q == cfg_nrd - (XIW+1)'(1)) state_d = StX2;
+      StX2: begin
+        // its first cycle sees pass 1's last row: the slice is checked
+        if (p1_vld_q && bad_d) state_d = StDrain;
+        else if (k_q == cfg_k2 - (XIW+1)'(1)) state_d = StXW1;
+      end
+      StXW1:   state_d = StXW2;   // last row -> chunk register
+      StXW2:   state_d = StComp;  // chunk register -> x buffer
       StComp:  if (rcnt_q == cfg_rows) state_d = cfg_sub ? StOReq : StOut;
       StOReq:  if (mwr_gnt_i) state_d = StOut;
       StOut: begin
-        if (!cfg_sub && o2_vld_q && o2_r_q == cfg_rows - RCW'(1)) state_d = StDone;
+        if (!cfg_sub && o2_vld_q && 32'(o2_r_q) + VL >= 32'(cfg_rows)) state_d = StDone;
         if (cfg_sub && wsent_q == wtotal && (wdone_q || mwr_done_i)) state_d = StDone;
       end
       StDrain: if (b0_left_q == 32'd0 && b1_left_q == 32'd0 && !req0_q && !req1_q) state_d = StDone;
@@ -582,6 +692,7 @@ module matvec_unit #(
       b1_left_q <= '0;
       p1_vld_q  <= 1'b0;
       p2_vld_q  <= 1'b0;
+      ch_vld_q  <= 1'b0;
       s1_vld_q  <= 1'b0;
       s2_vld_q  <= 1'b0;
       o1_vld_q  <= 1'b0;
@@ -609,6 +720,7 @@ module matvec_unit #(
       // x passes
       p1_vld_q <= (state_q == StX1);
       p2_vld_q <= (state_q == StX2);
+      ch_vld_q <= emit;
       bad_q    <= (state_q == StChk) ? 1'b0 : bad_d;
 
       // weights pipeline
@@ -621,29 +733,27 @@ module matvec_unit #(
         o2_vld_q <= o1_vld_q;
       end
       if (state_q == StOReq) ob_vld_q <= 1'b0;
-      else if (take_word && pk_complete) ob_vld_q <= 1'b1;
+      else if (take) ob_vld_q <= 1'b1;
       else if (ob_take) ob_vld_q <= 1'b0;
     end
   end
 
   always_ff @(posedge clk_i) begin
-    // x pass 1
-    if (state_q == StChk) begin
-      j_q  <= '0;
-      or_q <= '0;
-    end else begin
-      if (state_q == StX1) j_q <= j_q + (IW+1)'(1);
-      or_q <= or_d;
-    end
-    p1_j_q <= j_q[IW-1:0];
-    if (state_q == StX1W) begin
+    // x passes
+    if (state_q == StChk || (state_q == StX1 && state_d != StX1)) k_q <= '0;
+    else if (state_q == StX1 || state_q == StX2) k_q <= k_q + (XIW+1)'(1);
+    if (state_q == StChk) or_q <= '0;
+    else                  or_q <= or_d;
+    p1_first_q <= (k_q == '0);
+    p1_last_q  <= (k_q == cfg_nrd - (XIW+1)'(1));
+    if (state_q == StX2 && p1_vld_q) begin
       sh_q <= sh_d;
       ex_q <= ex_d;
     end
-    // x pass 2
-    if (state_q == StX2) t_q <= t_q + RAWAW'(1);
-    else                 t_q <= '0;
-    p2_t_q <= t_q;
+    p2_k_q <= k_q;
+    if (p2_vld_q) prev_q <= qrow;
+    ch_q     <= chunk;
+    ch_idx_q <= XIW'(p2_k_q - ((cfg_off == '0) ? (XIW+1)'(0) : (XIW+1)'(1)));
 
     // weights
     if (state_q == StChk) sir_q <= '0;
@@ -671,28 +781,22 @@ module matvec_unit #(
       o_r_q <= '0;
       ey_q  <= ey_d;
     end else if (o_issue) begin
-      o_r_q <= o_r_q + RCW'(1);
+      o_r_q <= o_r_q + (cfg_sub ? RCW'(WPB) : RCW'(VL));
     end
     if (oadv) begin
       o1_r_q <= o_r_q;
       o2_r_q <= o1_r_q;
       o2_w_q <= o1_w;
+      o2_m_q <= o1_m;
     end
     if (state_q == StOReq) begin
-      pk_q    <= {{(BB*8-32){1'b0}}, ey_q};
-      pk_i_q  <= PKW'(1);
+      carry_q <= ey_q;
       wsent_q <= '0;
       wdone_q <= 1'b0;
     end else begin
-      if (take_word) begin
-        if (pk_complete) begin
-          ob_q   <= pk_next;
-          pk_q   <= '0;
-          pk_i_q <= '0;
-        end else begin
-          pk_q   <= pk_next;
-          pk_i_q <= pk_i_q + PKW'(1);
-        end
+      if (take) begin
+        ob_q    <= beat;
+        carry_q <= o2_w_q[(WPB-1)*32 +: 32];   // used only if the next group has rows
       end
       if (ob_take) wsent_q <= wsent_q + RCW'(1);
       if (mwr_done_i) wdone_q <= 1'b1;

@@ -197,7 +197,7 @@ module rwkvacc_top #(
   // ---------------------------------------------------------------- register file
   // Row-wide units (WIDE) drive w_* themselves, VL words per access; the others
   // move one word per access on u_* and reach the rows through vrf_narrow.
-  localparam logic [NU-1:0] WIDE = NU'(1) << U_LDST | (NU'(1) << U_VEC);
+  localparam logic [NU-1:0] WIDE = NU'(1) << U_LDST | (NU'(1) << U_VEC) | (NU'(1) << U_MATVEC);
   logic [NU*NRD-1:0] u_rd_en;       // narrow ports
   logic [NU*NRD*AW-1:0] u_rd_addr;
   logic [NU*NRD*32-1:0] u_rd_data;
@@ -304,8 +304,8 @@ module rwkvacc_top #(
   assign w_rd_addr[NRD*RAW*U_VEC + 3*RAW +: 3*RAW] = '0;
   assign u_rd_en[NRD*U_SFU + 1 +: 5] = '0;
   assign u_rd_addr[NRD*AW*U_SFU + AW +: 5*AW] = '0;
-  assign u_rd_en[NRD*U_MATVEC + 1 +: 5] = '0;
-  assign u_rd_addr[NRD*AW*U_MATVEC + AW +: 5*AW] = '0;
+  assign w_rd_en[NRD*U_MATVEC + 1 +: 5] = '0;
+  assign w_rd_addr[NRD*RAW*U_MATVEC + RAW +: 5*RAW] = '0;
   assign u_rd_en[NRD*U_NORM + 3 +: 3] = '0;
   assign u_rd_addr[NRD*AW*U_NORM + 3*AW +: 3*AW] = '0;
   assign u_rd_en[NRD*U_WKV4 + 4 +: 2] = '0;
@@ -364,7 +364,7 @@ module rwkvacc_top #(
     .wr_data_o(u_wr_data[32*U_SFU +: 32])
   );
 
-  matvec_unit #(.BUS_BYTES(MVB), .MV_LANES(MVB), .VREG_WORDS(VREG_WORDS),
+  matvec_unit #(.BUS_BYTES(MVB), .MV_LANES(MVB), .VREG_WORDS(VREG_WORDS), .VL(VL),
                 .MAX_ROWS(MV_MAX_ROWS)) u_matvec (
     .clk_i, .rst_ni, .start_i(u_start[U_MATVEC]), .busy_o(u_busy[U_MATVEC]),
     .done_o(u_done[U_MATVEC]), .err_o(u_err[U_MATVEC]), .sub_i(sub[0]),
@@ -372,10 +372,10 @@ module rwkvacc_top #(
     .q_addr_i(addr), .q_stride_i(mat_stride), .s_addr_i(addr2), .imm_i(imm),
     .out_addr_i(io_addr), .src0_i(src[0 +: 5]), .src0_e_i(src_e[0 +: 32]), .src0_n_i(src_n[0 +: 13]), .dst_i(dst),
     .dst_e_o(u_dst_e[32*U_MATVEC +: 32]), .dst_n_o(u_dst_n[13*U_MATVEC +: 13]),
-    .rd0_en_o(u_rd_en[NRD*U_MATVEC]), .rd0_addr_o(u_rd_addr[NRD*AW*U_MATVEC +: AW]),
-    .rd0_data_i(u_rd_data[NRD*32*U_MATVEC + 0 +: 32]),
-    .wr_en_o(u_wr_en[U_MATVEC]), .wr_addr_o(u_wr_addr[AW*U_MATVEC +: AW]),
-    .wr_data_o(u_wr_data[32*U_MATVEC +: 32]),
+    .rd0_en_o(w_rd_en[NRD*U_MATVEC + 0]), .rd0_addr_o(w_rd_addr[NRD*RAW*U_MATVEC + 0*RAW +: RAW]),
+    .rd0_data_i(vrf_rd_data[VL*32*0 +: VL*32]),
+    .wr_en_o(w_wr_en[U_MATVEC]), .wr_addr_o(w_wr_addr[RAW*U_MATVEC +: RAW]),
+    .wr_data_o(w_wr_data[VL*32*U_MATVEC +: VL*32]), .wr_mask_o(w_wr_mask[VL*U_MATVEC +: VL]),
     .mrd0_req_o(mvq_req), .mrd0_gnt_i(mvq_gnt), .mrd0_addr_o(mvq_addr),
     .mrd0_bytes_o(mvq_bytes), .mrd0_vld_i(mvq_vld), .mrd0_rdy_o(mvq_rdy), .mrd0_data_i(mvq_data),
     .mrd1_req_o(mvs_req), .mrd1_gnt_i(mvs_gnt), .mrd1_addr_o(mvs_addr),

@@ -7,19 +7,26 @@
 // rw_card_row_stride(row bytes) (card.c) with zero padding, scales per row as ng
 // u16 sm then the i16 se. So the tb checks the unit's reading of the layout too.
 //
-// The harness models the vector register file (32 x 4096 words, read data one
-// cycle after rd0_en_o, random words otherwise), the two read streams (q on
-// mrd0, scales on mrd1: grant after a random delay, beats with random gaps, the
-// last beat's unused bytes zero) and the write stream (sub 1: random ready, done
-// after a random delay). It checks every result word, the exponent and the
-// length (sub 0: dst_e_o/dst_n_o and DST's words; sub 1: the bytes written: e,
-// then rows words, the last beat zero-padded), every request's address and
-// size, that all beats of a requested stream are taken by done_o, that only the
-// slice of SRC0 is read and only DST words < rows are written (each once), and
-// the start/busy/done protocol. Errors: card.c's dom() on the slice (restated in
-// dom_ok below: card.c keeps it static) and its shape checks (mat_check,
-// imm + cols <= n, rows <= VREG_WORDS for sub 0): err_o with done_o, nothing
-// written, no write request. A no-stall run measures cycles per weight beat.
+// The harness models the vector register file (32 x 4096 words in rows of VL
+// words, docs/rtl.md: row address {reg, i / VL}; a read returns the row's VL
+// words one cycle after rd0_en_o, random words otherwise; writes take the lanes
+// of wr_mask_o), the two read streams (q on mrd0, scales on mrd1: grant after a
+// random delay, then an optional latency before the first beat, beats with
+// random gaps, the last beat's unused bytes zero) and the write stream (sub 1:
+// random ready, done after a random delay). It checks every result word, the
+// exponent and the length (sub 0: dst_e_o/dst_n_o and DST's words; sub 1: the
+// bytes written: e, then rows words, the last beat zero-padded), every
+// request's address and size, that all beats of a requested stream are taken
+// by done_o, that only rows of SRC0 holding words of the slice are read and
+// only DST words < rows are written (each once), and the start/busy/done
+// protocol. The slice starts at any word (imm not a multiple of VL most of the
+// time). VL is the unit's parameter (default CFG_VEC_LANES); a build with
+// Verilator -GVL=n passes -DTB_VL=n too (checked against the ports' widths).
+// Errors: card.c's dom() on the slice (restated in dom_ok below: card.c keeps
+// it static) and its shape checks (mat_check, imm + cols <= n, rows <=
+// VREG_WORDS for sub 0): err_o with done_o, nothing written, no write request.
+// A no-stall run measures cycles per weight beat (also at a memory latency of
+// 100 cycles, and the 65,536-row head with SUB 1).
 // Golden vectors (docs/conformance.md, tb_conform.h): every matvec record of one
 // conformance set is replayed through the unit (x from the record at a random
 // slice of a register, W from the set's model.rq laid out by layout()) and the
@@ -52,9 +59,16 @@ extern "C" {
 
 namespace {
 
+#ifndef TB_VL
+#define TB_VL RWKVACC_HW_CFG_VEC_LANES
+#endif
+
 constexpr int NV = 32;
 constexpr uint32_t VW = RWKVACC_HW_CFG_VREG_WORDS;
-constexpr uint32_t BB = RWKVACC_HW_CFG_BUS_BYTES;
+constexpr uint32_t VL = TB_VL;                   // words per register row
+constexpr uint32_t NROW = VW / VL;               // rows per register
+constexpr int LNROW = __builtin_ctz(NROW);       // row address: {reg, row}
+constexpr uint32_t BB = RWKVACC_HW_CFG_MV_LANES; // the unit's beat: MV_LANES weight bytes
 constexpr uint32_t WPB = BB / 4;
 constexpr uint32_t MAX_ROWS = 65536;
 constexpr int32_t MANT_MAX = INT32_C(1) << 30;
@@ -109,6 +123,7 @@ struct Case {
     // stream behaviour
     int stall = 30;     // percent of cycles a stream holds back (no valid / no ready)
     int gnt_delay = 8;  // max grant delay
+    int lat = 0;        // cycles from a read grant to its first beat
 };
 
 uint32_t ngroups(const Case &c) { return c.group ? (c.cols + c.group - 1) / c.group : 0; }
@@ -322,12 +337,25 @@ uint32_t gen_group(int bits, uint32_t cols)
     return 256u << urange(0, 4);   // groups across beats
 }
 
+// imm of a slice of cols words: a multiple of VL, one lane before a row's end,
+// or anywhere (mostly not a multiple of VL)
+uint32_t pick_imm(uint32_t cols)
+{
+    uint32_t hi = VW - cols, imm = (uint32_t)urange(0, hi);
+    int k = (int)(rnd() % 4);
+    if (k == 0)
+        imm &= ~(VL - 1);
+    else if (k == 1 && imm >= VL - 1)
+        imm = ((imm - (VL - 1)) & ~(VL - 1)) + (VL - 1);
+    return imm;
+}
+
 void finish_case(Case &c)
 {
     // operands: x slice in SRC0 at imm
     uint32_t extra = (uint32_t)urange(0, 3);
     uint32_t maxn = VW;
-    c.imm = (uint32_t)urange(0, maxn - c.cols);
+    c.imm = pick_imm(c.cols);
     uint32_t n = c.imm + c.cols + extra;
     if (n > VW)
         n = VW;
@@ -354,6 +382,7 @@ struct RdStream {
     bool granted = false;
     int delay = 0;
     uint64_t bytes = 0, beats = 0, sent = 0;
+    int lat_left = 0;
     bool vld = false;
     uint32_t beat[BB / 4];
     std::string err;
@@ -428,6 +457,19 @@ template <typename W> void set_wide(W &w, const uint32_t *v, int n)
         w[i] = v[i];
 }
 
+// Word j of a register-row port (VlWide for VL >= 4, QData for 2, IData for 1).
+template <std::size_t N> void put_word(VlWide<N> &w, uint32_t j, uint32_t v) { w[j] = v; }
+template <std::size_t N> uint32_t get_word(const VlWide<N> &w, uint32_t j) { return w[j]; }
+inline void put_word(QData &w, uint32_t j, uint32_t v)
+{
+    w = (w & ~(UINT64_C(0xffffffff) << (32 * j))) | (uint64_t)v << (32 * j);
+}
+inline uint32_t get_word(const QData &w, uint32_t j) { return (uint32_t)(w >> (32 * j)); }
+inline void put_word(IData &w, uint32_t, uint32_t v) { w = v; }
+inline uint32_t get_word(const IData &w, uint32_t) { return w; }
+static_assert(sizeof(Vmatvec_unit::rd0_data_i) == VL * 4 && sizeof(Vmatvec_unit::wr_data_o) == VL * 4,
+              "TB_VL does not match the unit's VL parameter");
+
 Outcome run(const Case &c, uint64_t limit)
 {
     Outcome o;
@@ -483,7 +525,9 @@ Outcome run(const Case &c, uint64_t limit)
             break;
         }
         // ---- drive inputs for this cycle
-        top->rd0_data_i = rd_pend ? (uint32_t)vrf[rd_addr >> 12].m[rd_addr & 4095] : (uint32_t)rnd();
+        for (uint32_t j = 0; j < VL; j++)
+            put_word(top->rd0_data_i, j,
+                     rd_pend ? (uint32_t)vrf[rd_addr >> LNROW].m[(rd_addr & (NROW - 1)) * VL + j] : (uint32_t)rnd());
         rd_pend = false;
         RdStream *rs[2] = {&s_q, &s_s};
         bool req[2] = {(bool)top->mrd0_req_o, (bool)top->mrd1_req_o};
@@ -501,6 +545,7 @@ Outcome run(const Case &c, uint64_t limit)
                     s.reqs++;
                     s.bytes = rbytes[k];
                     s.beats = (s.bytes + BB - 1) / BB;
+                    s.lat_left = c.lat;
                     uint64_t want = k == 0 ? (uint64_t)c.rows * qs : (uint64_t)c.rows * (ng + 1) * 2;
                     if (raddr[k] != s.exp_addr || s.bytes != want) {
                         char b[160];
@@ -510,7 +555,9 @@ Outcome run(const Case &c, uint64_t limit)
                     }
                 }
             }
-            if (s.granted && !s.vld && s.sent < s.beats && !chance(c.stall)) {
+            if (s.granted && s.lat_left > 0)
+                s.lat_left--;
+            else if (s.granted && !s.vld && s.sent < s.beats && !chance(c.stall)) {
                 s.vld = true;
                 s.load_beat();
             }
@@ -565,21 +612,28 @@ Outcome run(const Case &c, uint64_t limit)
             o.fail = "err_o without done_o";
         if (top->rd0_en_o) {
             uint32_t a = top->rd0_addr_o;
-            uint32_t reg = a >> 12, idx = a & 4095;
-            if ((int)reg != c.src || idx < c.imm || idx >= c.imm + c.cols)
+            uint32_t reg = a >> LNROW, row = a & (NROW - 1);
+            // the row must hold a word of the slice
+            if ((int)reg != c.src || (row + 1) * VL <= c.imm || row * VL >= c.imm + c.cols)
                 o.fail = "read outside the x slice";
             rd_pend = true;
             rd_addr = a;
         }
         if (top->wr_en_o) {
             uint32_t a = top->wr_addr_o;
-            uint32_t reg = a >> 12, idx = a & 4095;
-            wr_count++;
-            if ((int)reg != c.dst || idx >= c.rows || c.sub)
-                o.fail = "write outside DST's rows";
-            else if (written[idx]++)
-                o.fail = "a DST word written twice";
-            vrf[reg].m[idx] = (int32_t)top->wr_data_o;
+            uint32_t reg = a >> LNROW, row = a & (NROW - 1);
+            uint64_t mask = (uint64_t)top->wr_mask_o;
+            for (uint32_t j = 0; j < VL; j++) {
+                if (!(mask >> j & 1))
+                    continue;
+                uint32_t idx = row * VL + j;
+                wr_count++;
+                if ((int)reg != c.dst || idx >= c.rows || c.sub)
+                    o.fail = "write outside DST's rows";
+                else if (written[idx]++)
+                    o.fail = "a DST word written twice";
+                vrf[reg].m[idx] = (int32_t)get_word(top->wr_data_o, j);
+            }
         }
         if (s_q.vld && top->mrd0_rdy_o) {
             if (s_q.sent == 0)
@@ -667,8 +721,8 @@ struct Check {
 std::string describe(const Case &c)
 {
     char b[256];
-    snprintf(b, sizeof b, "INT%d rows %u cols %u group %u sub %d imm %u src v%d (e %d n %u) dst v%d", c.bits,
-             c.rows, c.cols, c.group, c.sub, c.imm, c.src, vrf[c.src].e, vrf[c.src].n, c.dst);
+    snprintf(b, sizeof b, "INT%d rows %u cols %u group %u sub %d imm %u src v%d (e %d n %u) dst v%d lat %d VL %u",
+             c.bits, c.rows, c.cols, c.group, c.sub, c.imm, c.src, vrf[c.src].e, vrf[c.src].n, c.dst, c.lat, VL);
     return b;
 }
 
@@ -705,7 +759,8 @@ uint64_t check_case(Check &ck, Case &c, uint64_t *first_q = nullptr, uint64_t *l
         over = rw_matvec(&y, &W, &xq, acc.data(), eacc.data());
     }
     // generous: 16 cycles per beat (chunks), 60% stalls, grant delays
-    uint64_t limit = 3000 + 8ull * c.cols + 40ull * ((uint64_t)c.rows * rw_card_row_stride(row_bytes(c)) / BB + c.rows);
+    uint64_t limit = 3000 + (uint64_t)c.lat + 8ull * c.cols +
+                     40ull * ((uint64_t)c.rows * rw_card_row_stride(row_bytes(c)) / BB + c.rows);
     Outcome o = run(c, limit);
     ck.cases++;
     if (!o.fail.empty()) {
@@ -763,6 +818,7 @@ Case random_case(int bits, uint32_t max_rows)
     c.sub = chance(15) ? 1 : 0;
     c.stall = chance(20) ? 0 : (int)urange(5, 60);
     c.gnt_delay = (int)urange(0, 20);
+    c.lat = chance(25) ? (int)urange(1, 120) : 0;
     finish_case(c);
     return c;
 }
@@ -843,7 +899,8 @@ int replay_conform()
             n_sub1 += (uint64_t)c.sub;
             c.stall = chance(20) ? 0 : (int)urange(5, 60);
             c.gnt_delay = (int)urange(0, 20);
-            c.imm = (uint32_t)urange(0, VW - c.cols);
+            c.lat = chance(25) ? (int)urange(1, 120) : 0;
+            c.imm = pick_imm(c.cols);
             uint32_t xn = c.imm + c.cols + (uint32_t)urange(0, 3);
             c.src = (int)(rnd() % NV);
             c.dst = chance(10) ? c.src : (int)(rnd() % NV);
@@ -856,7 +913,7 @@ int replay_conform()
             c.qa = (uint64_t)urange(0, 1 << 20) * BB;
             c.sa = (uint64_t)urange(0, 1 << 28) * 4;
             c.oa = (uint64_t)urange(0, 1 << 28) * 4;
-            uint64_t limit = 3000 + 8ull * c.cols +
+            uint64_t limit = 3000 + (uint64_t)c.lat + 8ull * c.cols +
                              40ull * ((uint64_t)c.rows * rw_card_row_stride(row_bytes(c)) / BB + c.rows);
             o = run(c, limit);
             if (!o.fail.empty())
@@ -914,7 +971,7 @@ int main(int argc, char **argv)
     ctx = std::make_unique<VerilatedContext>();
     ctx->commandArgs(argc, argv);
     top = std::make_unique<Vmatvec_unit>(ctx.get());
-    printf("tb_matvec_unit: seed 0x%" PRIx64 "\n", SEED);
+    printf("tb_matvec_unit: seed 0x%" PRIx64 ", VL %u\n", SEED, VL);
     for (int r = 0; r < NV; r++) {
         vrf[r].n = 0;
         vrf[r].e = 0;
@@ -1040,7 +1097,10 @@ int main(int argc, char **argv)
     // ---- throughput: no stalls, immediate grants
     Check ct = {"matvec_throughput"};
     {
-        struct { int bits; uint32_t rows, cols, group; } tp[] = {
+        // sub 1 / memory latency 100 (the virtual card's): the layer shapes and the head
+        struct { int bits; uint32_t rows, cols, group; int sub = 0; int lat = 0; } tp[] = {
+            {8, 768, 768, 768, 0, 100}, {8, 3072, 768, 768, 0, 100}, {8, 768, 3072, 3072, 0, 100},
+            {8, MAX_ROWS, 768, 768, 1, 0}, {8, MAX_ROWS, 768, 768, 1, 100},
             {8, 768, 768, 768},   {8, 3072, 768, 768}, {8, 768, 3072, 3072}, {4, 768, 768, 32},
             {4, 768, 768, 64},    {4, 768, 768, 128},  {4, 3072, 768, 128},  {4, 768, 3072, 128},
             {8, 768, 48, 48},     {8, 768, 64, 64},    {4, 768, 64, 64},     {8, 4096, 4096, 4096},
@@ -1051,7 +1111,8 @@ int main(int argc, char **argv)
             c.rows = t.rows;
             c.cols = t.cols;
             c.group = t.group;
-            c.sub = 0;
+            c.sub = t.sub;
+            c.lat = t.lat;
             c.stall = 0;
             c.gnt_delay = 0;
             finish_case(c);
@@ -1065,9 +1126,9 @@ int main(int argc, char **argv)
                 if (ct.bad++ == 0)
                     ct.first = "q beats not one per cycle [" + describe(c) + "]";
             }
-            printf("  throughput INT%d %5u x %4u g %4u: %7" PRIu64 " beats, %7" PRIu64
+            printf("  throughput INT%d %5u x %4u g %4u sub %d lat %3d imm %4u: %7" PRIu64 " beats, %7" PRIu64
                    " cycles start..done (%.3f per beat), q beats in %7" PRIu64 " cycles (%.3f per beat)\n",
-                   c.bits, c.rows, c.cols, c.group, beats, cyc, (double)cyc / (double)beats, lq - fq + 1,
+                   c.bits, c.rows, c.cols, c.group, c.sub, c.lat, c.imm, beats, cyc, (double)cyc / (double)beats, lq - fq + 1,
                    (double)(lq - fq + 1) / (double)beats);
         }
     }
