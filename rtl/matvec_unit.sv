@@ -230,6 +230,7 @@ module matvec_unit #(
   logic [XRW-1:0]  k_xm;
   logic [16:0]     k_immend;
   logic [31:0]     k_off, k_nch;
+  logic [31:0]     k_xend, k_zx;    // x written up to k_xend: k_zx more chunks, of zeros
   logic [XIW:0]    k_nrd;
 
   always_comb begin
@@ -262,6 +263,12 @@ module matvec_unit #(
     k_off    = 32'(imm_i) & 32'(VL - 1);
     k_nrd    = (XIW+1)'((k_off + 32'(cols_i) + 32'(VL - 1)) >> LV);
     k_nch    = (32'(cols_i) + 32'(VL - 1)) >> LV;
+    // x past cols meets the rows' padding (ignored by definition, docs/isa.md):
+    // it must be zero up to the end of the last x buffer row the weights read,
+    // or of the period P of short rows (P < VL: the one chunk repeats x)
+    k_xend   = k_short ? 32'(k_xm) + 32'd1 : (32'(cols_i) + 32'(XR - 1)) & ~32'(XR - 1);
+    k_zx     = ((k_nch << LV) < k_xend && !(k_short && k_xend < VL)) ?
+               (k_xend - (k_nch << LV) + 32'(VL - 1)) >> LV : 32'd0;
     k_err    = (bits_i != 8'd8 && !k_bits4) ||
                cols_i == '0 || 32'(cols_i) > VREG_WORDS || (k_bits4 && cols_i[0]) ||
                k_immend > 17'(src0_n_i) ||
@@ -309,7 +316,7 @@ module matvec_unit #(
       cfg_endl  <= LVW'((32'(imm_i) + 32'(cols_i) - 32'd1) & 32'(VL - 1));
       cfg_r0    <= XIW'(32'(imm_i) >> LV);
       cfg_nrd   <= k_nrd;
-      cfg_k2    <= (XIW+1)'(k_nch + ((k_off != 32'd0) ? 32'd1 : 32'd0));
+      cfg_k2    <= (XIW+1)'(k_nch + ((k_off != 32'd0) ? 32'd1 : 32'd0) + k_zx);
     end
   end
 
@@ -396,6 +403,7 @@ module matvec_unit #(
 
   always_comb begin
     logic [VL*16-1:0] al;
+    logic [31:0] cbase;
     for (int l = 0; l < VL; l++) begin
       qrow[l*16 +: 16] = act_q16(rd0_data_i[l*32 +: 32], sh_q);
     end
@@ -405,11 +413,14 @@ module matvec_unit #(
       if (src < VL && cfg_off != '0) al[l*16 +: 16] = prev_q[src*16 +: 16];
       else                           al[l*16 +: 16] = qrow[(src % VL)*16 +: 16];
     end
-    // short rows with x repeating every P < VL elements: lane l = x[l mod P]
+    // short rows with x repeating every P < VL elements: lane l = x[l mod P];
+    // elements at or past cols are zero (they meet only the rows' padding)
+    cbase = (32'(p2_k_q) - ((cfg_off == '0) ? 32'd0 : 32'd1)) << LV;
     for (int l = 0; l < VL; l++) begin
-      int unsigned li;
+      int unsigned li, el;
       li = (cfg_short && 32'(cfg_xm) + 32'd1 < VL) ? (32'(l) & 32'(cfg_xm)) : 32'(l);
-      chunk[l*16 +: 16] = al[li*16 +: 16];
+      el = (cfg_short && 32'(cfg_xm) + 32'd1 < VL) ? li : cbase + 32'(l);
+      chunk[l*16 +: 16] = (el < 32'(cols_i)) ? al[li*16 +: 16] : 16'd0;
     end
     // row k completes chunk k - 1 (aligned: chunk k)
     emit = p2_vld_q && (cfg_off == '0 || p2_k_q != '0);

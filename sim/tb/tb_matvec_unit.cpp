@@ -129,14 +129,18 @@ struct Case {
 uint32_t ngroups(const Case &c) { return c.group ? (c.cols + c.group - 1) / c.group : 0; }
 uint32_t row_bytes(const Case &c) { return c.bits == 8 ? c.cols : c.cols / 2; }
 
-// q at the stride of the layout (card.c rw_card_row_stride), zero padding;
+// q at the stride of the layout (card.c rw_card_row_stride), the padding zero
+// or (half the matrices) random bytes, which the unit must ignore (docs/isa.md);
 // scales per row: ng sm (u16) then se (i16), little-endian.
 void layout(Case &c)
 {
     uint32_t rb = row_bytes(c), qs = rw_card_row_stride(rb), ng = ngroups(c);
+    bool junk = chance(50);
     c.qmem.assign((size_t)c.rows * qs, 0);
     for (uint32_t r = 0; r < c.rows; r++) {
         uint8_t *row = &c.qmem[(size_t)r * qs];
+        for (uint32_t b = rb; junk && b < qs; b++)
+            row[b] = (uint8_t)urange(0, 255);
         for (uint32_t j = 0; j < c.cols; j++) {
             size_t i = (size_t)r * c.cols + j;
             if (c.bits == 8) {
