@@ -3,14 +3,20 @@
 // for bit as cmodel/golden/norm.c and docs/numerics.md section 5, with the data
 // checks of cmodel/golden/card.c op_norm (err_o, nothing written).
 //
+// Wide: the register file is read and written in rows of VL words (row address
+// {reg, i / VL}, lane i % VL; docs/rtl.md), and every pass over a group's
+// elements takes one row, VL elements, per cycle through a pipeline with VL
+// copies of the per-element arithmetic; sums, maxima and ORs over the lanes are
+// balanced trees (sums exact, as wide as they need to be).
+//
 // How: every block-floating normalization needs the maximum of the values it
 // normalizes before it can shift any of them, so each group is processed in
-// passes over its elements, one element per cycle, with the scalars of the
-// golden model computed between passes by a small sequential scalar datapath
-// (one shifter, one multiplier, one bit-length unit, sfu_rsqrt). Maxima that are
-// a monotone function of values already known are derived instead of measured
-// (max|x - mean| from max x and min x; max|d * r| = max|d| * r for r > 0), which
-// saves two passes. NORM, per group:
+// passes over its rows, with the scalars of the golden model computed between
+// passes by a small sequential scalar datapath (one shifter, one multiplier,
+// one bit-length unit, sfu_rsqrt). Maxima that are a monotone function of
+// values already known are derived instead of measured (max|x - mean| from
+// max x and min x; max|d * r| = max|d| * r for r > 0), which saves two passes.
+// NORM, per group:
 //   SUM     sum x, max x, min x, zero tests; domain of x, w, b
 //   CENTER  d = normalize(x - mean) into the buffer; q = act_quant(d); sum q^2
 //   OUT1    t1 = normalize(d * r), max |t1 * w|
@@ -18,61 +24,87 @@
 //   OUT3    y = normalize(t2 + b) into the buffer, the group exponent into gexp
 // L2NORM, per group: L2MAX (max |x|, domain), L2SQ (sum q^2), L2OUT (y = x * r).
 // Then FINAL: normalize_each over the groups, written to DST.
-// Cost: NORM 6 cycles per element (5 passes per group + FINAL), L2NORM 4, plus
-// per group about 75 (NORM) / 30 (L2NORM) cycles of pipeline drains and scalar
-// steps (measured: NORM n = 768 in 4,704 cycles as one group, 5,529 as 12;
-// L2NORM 768 in 12 groups 3,441). The destination is written only in FINAL,
-// after every source word has been read, so DST may be a source.
+// Groups have n / IMM elements, which need not be a multiple of VL: a pass
+// over group g reads the rows holding elements [g * gs, (g + 1) * gs) with the
+// lanes outside the group masked off (they never reach a sum, a maximum, an OR,
+// a domain check or a write); a row two groups share is read once per group.
+// FINAL also goes group by group (the shift of a lane depends on its group's
+// exponent), so a shared row is written once per group, with complementary
+// lane masks. The buffer is VL lane RAMs with a write enable each.
+// Cost: one cycle per row and pass (NORM: 5 passes per group + FINAL, L2NORM
+// 3 + FINAL), plus per group about 77 (NORM) / 34 (L2NORM) cycles of pipeline
+// drains and sequential scalar steps. Measured at VL = 16: NORM n = 768 as one
+// group 384 cycles, as 12 groups 1,209; NORM 4,096 as one group 1,632, as 64
+// groups 6,357; L2NORM 768 in 12 groups 597 (one lane per cycle: 4,704, 5,529,
+// 24,672, 29,397, 3,441). The destination is written only in FINAL, after every
+// source word has been read, so DST may be a source.
 // Not here: instruction decoding and register-number checks (the sequencer's);
 // of the sequencer's checks only the cheap ones are repeated (groups = 0,
-// n % groups, operand lengths, n > VREG_WORDS), as err_o.
+// n % groups, operand lengths, n > VREG_WORDS), as err_o. Scalar operands
+// (1/n, eps, eps_sq: length 1) are element 0: lane 0 of row 0.
 `include "rwkvacc_hw.svh"
 
 module norm_unit #(
-  parameter int unsigned VREG_WORDS = rwkvacc_hw_pkg::CFG_VREG_WORDS,
-  parameter              RSQRT_MEMFILE = "rtl/tables/rsqrt.mem"
+  parameter int unsigned VREG_WORDS    = rwkvacc_hw_pkg::CFG_VREG_WORDS,
+  parameter int unsigned VL            = rwkvacc_hw_pkg::CFG_VEC_LANES,  // words per row
+  parameter              RSQRT_MEMFILE = "rtl/tables/rsqrt.mem",
+  parameter int unsigned RW            = 5 + $clog2(VREG_WORDS / VL)     // row address bits
 ) (
-  input  logic        clk_i,
-  input  logic        rst_ni,
-  input  logic        start_i,
-  output logic        busy_o,
-  output logic        done_o,
-  output logic        err_o,
-  input  logic [7:0]  op_i,        // OP_NORM or OP_L2NORM
-  input  logic [12:0] n_i,
-  input  logic [15:0] imm_i,       // groups
-  input  logic [4:0]  src0_i,      // x
-  input  logic [4:0]  src1_i,      // NORM: w; L2NORM: eps_sq (scalar)
-  input  logic [4:0]  src2_i,      // NORM: b
-  input  logic [4:0]  src3_i,      // NORM: 1/n (scalar)
-  input  logic [4:0]  src4_i,      // NORM: eps (scalar)
-  input  logic [31:0] src0_e_i,
-  input  logic [31:0] src1_e_i,
-  input  logic [31:0] src2_e_i,
-  input  logic [31:0] src3_e_i,
-  input  logic [31:0] src4_e_i,
-  input  logic [12:0] src0_n_i,
-  input  logic [12:0] src1_n_i,
-  input  logic [12:0] src2_n_i,
-  input  logic [12:0] src3_n_i,
-  input  logic [12:0] src4_n_i,
-  input  logic [4:0]  dst_i,
-  output logic [31:0] dst_e_o,
-  output logic [12:0] dst_n_o,
-  output logic        rd0_en_o,
-  output logic [16:0] rd0_addr_o,
-  input  logic [31:0] rd0_data_i,
-  output logic        rd1_en_o,
-  output logic [16:0] rd1_addr_o,
-  input  logic [31:0] rd1_data_i,
-  output logic        rd2_en_o,
-  output logic [16:0] rd2_addr_o,
-  input  logic [31:0] rd2_data_i,
-  output logic        wr_en_o,
-  output logic [16:0] wr_addr_o,
-  output logic [31:0] wr_data_o
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic             start_i,
+  output logic             busy_o,
+  output logic             done_o,
+  output logic             err_o,
+  input  logic [7:0]       op_i,        // OP_NORM or OP_L2NORM
+  input  logic [12:0]      n_i,
+  input  logic [15:0]      imm_i,       // groups
+  input  logic [4:0]       src0_i,      // x
+  input  logic [4:0]       src1_i,      // NORM: w; L2NORM: eps_sq (scalar)
+  input  logic [4:0]       src2_i,      // NORM: b
+  input  logic [4:0]       src3_i,      // NORM: 1/n (scalar)
+  input  logic [4:0]       src4_i,      // NORM: eps (scalar)
+  input  logic [31:0]      src0_e_i,
+  input  logic [31:0]      src1_e_i,
+  input  logic [31:0]      src2_e_i,
+  input  logic [31:0]      src3_e_i,
+  input  logic [31:0]      src4_e_i,
+  input  logic [12:0]      src0_n_i,
+  input  logic [12:0]      src1_n_i,
+  input  logic [12:0]      src2_n_i,
+  input  logic [12:0]      src3_n_i,
+  input  logic [12:0]      src4_n_i,
+  input  logic [4:0]       dst_i,
+  output logic [31:0]      dst_e_o,
+  output logic [12:0]      dst_n_o,
+  output logic             rd0_en_o,
+  output logic [RW-1:0]    rd0_addr_o,
+  input  logic [VL*32-1:0] rd0_data_i,
+  output logic             rd1_en_o,
+  output logic [RW-1:0]    rd1_addr_o,
+  input  logic [VL*32-1:0] rd1_data_i,
+  output logic             rd2_en_o,
+  output logic [RW-1:0]    rd2_addr_o,
+  input  logic [VL*32-1:0] rd2_data_i,
+  output logic             wr_en_o,
+  output logic [RW-1:0]    wr_addr_o,
+  output logic [VL*32-1:0] wr_data_o,
+  output logic [VL-1:0]    wr_mask_o
 );
-  localparam int unsigned IW = $clog2(VREG_WORDS);  // element index bits (12)
+  localparam int unsigned IW   = $clog2(VREG_WORDS);  // element index bits (12)
+  localparam int unsigned LV   = $clog2(VL);          // log2 lanes
+  localparam int          LVS  = $clog2(VL);          // the same, signed (tree loop)
+  localparam int unsigned NROW = VREG_WORDS / VL;     // rows per register
+  localparam int unsigned RB   = $clog2(NROW);        // row index bits
+  localparam int unsigned SW   = 33 + LV;             // exact sum of VL 32-bit lanes
+  localparam int unsigned PD   = 7;                   // pipeline stages after the issue
+
+  if (VL < 1 || VL > 64 || (1 << LV) != VL || NROW < 2 || NROW * VL != VREG_WORDS ||
+      RW != 5 + RB || VREG_WORDS > 4096) begin : g_cfg
+    $error("norm_unit: VL must be a power of two (1..64) with VREG_WORDS / VL >= 2 rows");
+  end
+
+  localparam logic [12:0] LMASK = 13'(VL - 1);  // lane of an element index
 
   localparam logic signed [31:0] EXP_MAX  = 32'sd16777216;    // 2^24 (RW_CARD_EXP_MAX)
   localparam logic signed [31:0] MANT_MAX = 32'sd1073741824;  // 2^30
@@ -127,6 +159,70 @@ module norm_unit #(
     sh = rw_num_pkg::shift64(v, k);
   endfunction
 
+  // The lanes' copies of rw_num_pkg::shr_rne64 and shift64: the same results
+  // with less logic. Round to nearest, ties to even, is symmetric, so the two's
+  // complement value can be rounded instead of its magnitude (no negations),
+  // and the rounding is an addition before the floor shift:
+  //   rne(v / 2^s) = (v + 2^(s-1) - 1 + f) >>> s,  f = bit s of v (the floor's
+  // lowest bit): with v = f' 2^s + r, 0 <= r < 2^s, the sum carries into bit s
+  // exactly when r > 2^(s-1), or r = 2^(s-1) and the floor is odd. One bit
+  // wider than v, so that nothing overflows. rne_f: 1 <= s <= 63.
+  function automatic logic signed [63:0] rne_f(input logic signed [63:0] v,
+                                               input logic [5:0] s);
+    logic        [63:0] lm;
+    logic        [64:0] bias;
+    logic signed [64:0] t;
+    lm    = (64'd1 << (s - 6'd1)) - 64'd1;  // 2^(s-1) - 1
+    bias  = {1'b0, lm} + {64'd0, v[s]};
+    t     = 65'(v) + $signed(bias);
+    t     = t >>> s;
+    rne_f = t[63:0];
+  endfunction
+
+  function automatic logic signed [63:0] sh_f(input logic signed [63:0] v,
+                                              input logic signed [31:0] k);
+    if (k >= 0)
+      sh_f = (k < 32'sd63) ? (v <<< k[5:0]) : 64'sd0;
+    else if (k < -32'sd63)
+      sh_f = 64'sd0;
+    else
+      sh_f = rne_f(v, 6'(-k));
+  endfunction
+
+  // The same on a word, 1 <= s <= 31.
+  function automatic logic signed [31:0] rnew_f(input logic signed [31:0] v,
+                                                input logic [4:0] s);
+    logic        [31:0] lm;
+    logic        [32:0] bias;
+    logic signed [32:0] t;
+    lm     = (32'd1 << (s - 5'd1)) - 32'd1;
+    bias   = {1'b0, lm} + {32'd0, v[s]};
+    t      = 33'(v) + $signed(bias);
+    t      = t >>> s;
+    rnew_f = t[31:0];
+  endfunction
+
+  // shift64 of a word: the same result as rw_num_pkg::shift64(v, k) for every
+  // 32-bit v and every k (left by 0..62 exact, 0 from 63; right shifts of
+  // |v| <= 2^31 by 32 or more round to 0), with a 32-bit right shifter.
+  function automatic logic signed [63:0] shw_f(input logic signed [31:0] v,
+                                               input logic signed [31:0] k);
+    logic signed [31:0] r;
+    r = rnew_f(v, 5'(-k));
+    if (k >= 0)
+      shw_f = (k < 32'sd63) ? (64'(v) <<< k[5:0]) : 64'sd0;
+    else if (k < -32'sd31)
+      shw_f = 64'sd0;
+    else
+      shw_f = 64'(r);
+  endfunction
+
+  // act_quant's rounding of a word by s <= 16 (31 at most)
+  function automatic logic signed [31:0] rne32_f(input logic signed [31:0] v,
+                                                 input logic [4:0] s);
+    rne32_f = (s == 5'd0) ? v : rnew_f(v, s);
+  endfunction
+
   // ------------------------------------------------------------ state
 
   state_e state_q, state_d, ret_q, ret_d;
@@ -139,7 +235,7 @@ module norm_unit #(
   logic [12:0] gs_q, gs_d;        // group size
   logic [12:0] grp_q, grp_d;      // group index
   logic [12:0] base_q, base_d;    // first element of the group
-  logic [12:0] cnt_q, cnt_d;      // element within the group
+  logic [12:0] row_q, row_d;      // row to issue (element index / VL)
   logic [3:0]  dcnt_q, dcnt_d;    // divider bit
   logic [15:0] rem_q, rem_d;
   logic [12:0] quo_q, quo_d;
@@ -150,7 +246,7 @@ module norm_unit #(
   logic signed [63:0] sum_q, sum_d;     // exact group sum of x
   logic signed [31:0] xmax_q, xmax_d, xmin_q, xmin_d;
   logic               xnz_q, xnz_d, bnz_q, bnz_d, domerr_q, domerr_d;
-  logic        [31:0] mx_q, mx_d;       // L2: max |x| of the group
+  logic        [63:0] amax_q, amax_d;   // L2MAX: max |x|; OUT1: max |t1 * w|; OUT2: max |u|
   logic signed [63:0] nrm_v_q, nrm_v_d; // normalize subroutine: value, exponent in
   logic signed [31:0] nrm_e_q, nrm_e_d;
   logic        [6:0]  nb_q, nb_d;       // its bit length
@@ -166,7 +262,6 @@ module norm_unit #(
   logic signed [31:0] rm_q, rm_d, re_q, re_d;  // 1/sqrt
   logic signed [31:0] k1_q, k1_d, k2_q, k2_d, k5_q, k5_d;  // pipeline shifts
   logic signed [31:0] e1_q, e1_d;
-  logic        [63:0] maxp_q, maxp_d, maxu_q, maxu_d;
   logic signed [31:0] top_q, top_d;     // normalize_each: max bitlen + exponent
   logic               anynz_q, anynz_d;
   logic signed [31:0] ey_q, ey_d;       // result exponent
@@ -202,20 +297,55 @@ module norm_unit #(
     .e_o    (rs_eo)
   );
 
-  // element pipeline: issue and buffers
-  logic          iss;              // an element read this cycle
-  logic [IW-1:0] iss_idx;
-  logic          pipe_busy;
+  // row pipeline: issue, the stages' valid bits, lane masks and rows (stage s,
+  // s cycles after the issue, at bits s - 1 of pv, VL*(s-1) +: VL of pm,
+  // RB*(s-1) +: RB of pr)
+  logic              iss;              // a row issued this cycle
+  logic [VL-1:0]     iss_mask;         // its lanes inside the group
+  logic [PD-1:0]     pv_q, pv_d;
+  logic [PD*VL-1:0]  pm_q, pm_d;
+  logic [PD*RB-1:0]  pr_q, pr_d;
+  logic              pv_clr, pipe_busy;
+  logic [PD:2]       v_s;              // stage s valid (stage 1 only in pipe_busy)
+  logic [VL-1:0]     m2, m3, m4, m5, m6, m7;
+  logic [RB-1:0]     r2, r3, r4, r7;
 
-  logic          buf_re, buf_we;
-  logic [IW-1:0] buf_raddr, buf_waddr;
-  logic [31:0]   buf_wdata, buf_rdata;
-  logic          gx_re, gx_we;
-  logic [IW-1:0] gx_raddr, gx_waddr;
-  logic [31:0]   gx_wdata, gx_rdata;
+  assign v_s = pv_q[PD-1:1];
+  assign m2  = pm_q[VL*1 +: VL];
+  assign m3  = pm_q[VL*2 +: VL];
+  assign m4  = pm_q[VL*3 +: VL];
+  assign m5  = pm_q[VL*4 +: VL];
+  assign m6  = pm_q[VL*5 +: VL];
+  assign m7  = pm_q[VL*6 +: VL];
+  assign r2  = pr_q[RB*1 +: RB];
+  assign r3  = pr_q[RB*2 +: RB];
+  assign r4  = pr_q[RB*3 +: RB];
+  assign r7  = pr_q[RB*6 +: RB];
 
-  // d, then the group results y: one word per element
-  norm_ram #(.AW(IW), .DW(32)) u_buf (
+  // the group's rows: first, last, and the first of the next group
+  logic [12:0] glast, rs_c, re_c, nxt_rs, lo_c, hi_c;
+
+  assign glast  = base_q + gs_q - 13'd1;
+  assign rs_c   = base_q >> LV;
+  assign re_c   = glast >> LV;
+  assign nxt_rs = (base_q + gs_q) >> LV;
+  assign lo_c   = (row_q == rs_c) ? (base_q & LMASK) : 13'd0;
+  assign hi_c   = (row_q == re_c) ? (glast & LMASK) : LMASK;
+
+  // lanes lo_c .. hi_c of the issued row
+  assign iss_mask = iss ? (({VL{1'b1}} << lo_c) & ({VL{1'b1}} >> (LMASK - hi_c))) : '0;
+
+  // buffers
+  logic              buf_re;
+  logic [VL-1:0]     buf_we;
+  logic [RB-1:0]     buf_raddr, buf_waddr;
+  logic [VL*32-1:0]  buf_wdata, buf_rdata;
+  logic              gx_re, gx_we;
+  logic [IW-1:0]     gx_raddr, gx_waddr;
+  logic [31:0]       gx_wdata, gx_rdata;
+
+  // d, then the group results y: one word per element, a row per address
+  norm_ram #(.AW(RB), .DW(32), .NL(VL)) u_buf (
     .clk_i   (clk_i),
     .we_i    (buf_we),
     .waddr_i (buf_waddr),
@@ -226,7 +356,7 @@ module norm_unit #(
   );
 
   // the result exponent of each group
-  norm_ram #(.AW(IW), .DW(32)) u_gexp (
+  norm_ram #(.AW(IW), .DW(32), .NL(1)) u_gexp (
     .clk_i   (clk_i),
     .we_i    (gx_we),
     .waddr_i (gx_waddr),
@@ -252,8 +382,9 @@ module norm_unit #(
   logic signed [31:0] top_c;     // bitlen(max |y|) + exponent of a group
   logic        [6:0]  sq_c;      // act_quant's shift max(bitlen - 15, 0)
   logic signed [31:0] al_c;
-  logic               start_clr, grp_clr, ss_clr, maxp_clr, maxu_clr;
+  logic               start_clr, grp_clr, ss_clr, amax_clr;
 
+  // the scalars arrive in lane 0 of row 0 (ST_CHK)
   always_comb begin
     chk_bad = 1'b0;
     if ((op_i != 8'(rwkvacc_hw_pkg::OP_NORM)) && (op_i != 8'(rwkvacc_hw_pkg::OP_L2NORM)))
@@ -262,11 +393,11 @@ module norm_unit #(
       chk_bad = 1'b1;
     if (op_i == 8'(rwkvacc_hw_pkg::OP_NORM)) begin
       if ((src1_n_i != n_i) || (src2_n_i != n_i) || !edom(ew) || !edom(eb) ||
-          !pos_scalar(src3_n_i, einv, $signed(rd0_data_i)) ||
-          !pos_scalar(src4_n_i, $signed(src4_e_i), $signed(rd1_data_i)))
+          !pos_scalar(src3_n_i, einv, $signed(rd0_data_i[31:0])) ||
+          !pos_scalar(src4_n_i, $signed(src4_e_i), $signed(rd1_data_i[31:0])))
         chk_bad = 1'b1;
     end else begin
-      if (!pos_scalar(src1_n_i, $signed(src1_e_i), $signed(rd1_data_i)))
+      if (!pos_scalar(src1_n_i, $signed(src1_e_i), $signed(rd1_data_i[31:0])))
         chk_bad = 1'b1;
     end
   end
@@ -296,13 +427,13 @@ module norm_unit #(
         sh_k = al_kb_q;
       end
       ST_CEN4, ST_T3K, ST_L2Y1: bl_v = 64'(nrm_m_q);
-      ST_L2Q: bl_v = $signed({32'd0, mx_q});
+      ST_L2Q: bl_v = $signed({32'd0, amax_q[31:0]});  // max |x| <= 2^31
       ST_T1: begin
         mu_a = maxd_q;
         mu_b = rm_q;
       end
       ST_L2Y0: begin
-        mu_a = $signed(mx_q);
+        mu_a = $signed(amax_q[31:0]);  // max |x| <= 2^30 here (domain checked)
         mu_b = rm_q;
       end
       default: ;
@@ -320,7 +451,7 @@ module norm_unit #(
     gs_d     = gs_q;
     grp_d    = grp_q;
     base_d   = base_q;
-    cnt_d    = cnt_q;
+    row_d    = row_q;
     dcnt_d   = dcnt_q;
     rem_d    = rem_q;
     quo_d    = quo_q;
@@ -354,16 +485,18 @@ module norm_unit #(
     rs_m   = nrm_m_q;
     rs_e   = nrm_eo_q;
 
-    iss      = 1'b0;
-    iss_idx  = IW'(base_q + cnt_q);
-    rd0_en_o = 1'b0;
-    rd1_en_o = 1'b0;
-    rd2_en_o = 1'b0;
-    rd0_addr_o = {src0_i, 12'(iss_idx)};
-    rd1_addr_o = {src1_i, 12'(iss_idx)};
-    rd2_addr_o = {src2_i, 12'(iss_idx)};
-    buf_re    = 1'b0;
-    buf_raddr = iss_idx;
+    // issue: x (rd0), the buffer and the group exponent at the issued row;
+    // w (rd1) two and b (rd2) four cycles later, when the pipeline needs them
+    iss        = 1'b0;
+    rd0_en_o   = 1'b0;
+    rd0_addr_o = {src0_i, RB'(row_q)};
+    rd1_en_o   = v_s[2] && ((pass_q == P_SUM) || (pass_q == P_OUT1) ||
+                            (pass_q == P_OUT2) || (pass_q == P_OUT3));
+    rd1_addr_o = {src1_i, r2};
+    rd2_en_o   = v_s[4] && ((pass_q == P_SUM) || (pass_q == P_OUT2) || (pass_q == P_OUT3));
+    rd2_addr_o = {src2_i, r4};
+    buf_re     = 1'b0;
+    buf_raddr  = RB'(row_q);
     gx_re     = 1'b0;
     gx_raddr  = IW'(grp_q);
     gx_we     = 1'b0;
@@ -377,8 +510,8 @@ module norm_unit #(
     start_clr = (state_q == ST_IDLE) && start_i;
     grp_clr  = 1'b0;
     ss_clr   = 1'b0;
-    maxp_clr = 1'b0;
-    maxu_clr = 1'b0;
+    amax_clr = 1'b0;
+    pv_clr   = 1'b0;
 
     unique case (state_q)
       ST_IDLE: begin
@@ -397,14 +530,14 @@ module norm_unit #(
       // the scalars: 1/n on rd0 (NORM), eps (eps_sq) on rd1, word 0
       ST_RDSC: begin
         rd0_en_o   = !l2_q;
-        rd0_addr_o = {src3_i, 12'd0};
+        rd0_addr_o = {src3_i, RB'(0)};
         rd1_en_o   = 1'b1;
-        rd1_addr_o = {(l2_q ? src1_i : src4_i), 12'd0};
+        rd1_addr_o = {(l2_q ? src1_i : src4_i), RB'(0)};
         state_d    = ST_CHK;
       end
       ST_CHK: begin
-        minv_d = $signed(rd0_data_i);
-        epsm_d = $signed(rd1_data_i);
+        minv_d = $signed(rd0_data_i[31:0]);  // lane 0 of row 0: element 0
+        epsm_d = $signed(rd1_data_i[31:0]);
         if (chk_bad) begin
           err_d   = 1'b1;
           state_d = ST_DONE;
@@ -440,48 +573,36 @@ module norm_unit #(
       end
       ST_GRP: begin
         grp_clr = 1'b1;
-        cnt_d   = 13'd0;
+        row_d   = rs_c;
         pass_d  = l2_q ? P_L2MAX : P_SUM;
         state_d = ST_PASS;
       end
       ST_PASS: begin
         iss = 1'b1;
         unique case (pass_q)
-          P_SUM: begin
-            rd0_en_o = 1'b1;
-            rd1_en_o = 1'b1;
-            rd2_en_o = 1'b1;
-          end
-          P_CENTER, P_L2MAX, P_L2SQ, P_L2OUT: rd0_en_o = 1'b1;
-          P_OUT1: begin
-            rd1_en_o = 1'b1;
-            buf_re   = 1'b1;
-          end
-          P_OUT2, P_OUT3: begin
-            rd1_en_o = 1'b1;
-            rd2_en_o = 1'b1;
-            buf_re   = 1'b1;
-          end
+          P_SUM, P_CENTER, P_L2MAX, P_L2SQ, P_L2OUT: rd0_en_o = 1'b1;
+          P_OUT1, P_OUT2, P_OUT3: buf_re = 1'b1;
           P_FINAL: begin
             buf_re = 1'b1;
             gx_re  = 1'b1;
           end
           default: ;
         endcase
-        if (cnt_q == gs_q - 13'd1) begin
-          cnt_d = 13'd0;
+        if (row_q == re_c) begin
           if ((pass_q == P_FINAL) && ({3'd0, grp_q} != groups_q - 16'd1)) begin
             grp_d  = grp_q + 13'd1;
             base_d = base_q + gs_q;
+            row_d  = nxt_rs;  // the same row again if the groups share it
           end else begin
             state_d = ST_DRAIN;
           end
         end else begin
-          cnt_d = cnt_q + 13'd1;
+          row_d = row_q + 13'd1;
         end
       end
       ST_DRAIN: begin
         if (!pipe_busy) begin
+          pv_clr = 1'b1;  // rows still in stages this pass does not use
           unique case (pass_q)
             P_SUM:    state_d = ST_MEAN0;
             P_CENTER: state_d = ST_VAR0;
@@ -565,7 +686,7 @@ module norm_unit #(
         sq_d    = 5'(sq_c);
         eq_d    = (nrm_m_q != 32'sd0) ? nrm_eo_q + 32'(sq_c) : 32'sd0;
         ss_clr  = 1'b1;
-        cnt_d   = 13'd0;
+        row_d   = rs_c;
         pass_d  = P_CENTER;
         state_d = ST_PASS;
       end
@@ -610,14 +731,14 @@ module norm_unit #(
       ST_T1K: begin
         k1_d    = kfrom_nb;
         e1_d    = nrm_eo_q;
-        maxp_clr = 1'b1;
-        cnt_d   = 13'd0;
+        amax_clr = 1'b1;
+        row_d   = rs_c;
         pass_d  = P_OUT1;
         state_d = ST_PASS;
       end
       // t2 = mul(t1, w): its shift from the measured max |t1 * w|
       ST_T2: begin
-        nrm_v_d = $signed(maxp_q);
+        nrm_v_d = $signed(amax_q);
         nrm_e_d = e1_q + ew;
         ret_d   = ST_T2K;
         state_d = ST_NRM_BL;
@@ -630,13 +751,13 @@ module norm_unit #(
         al_t_d  = al_c;
         al_ka_d = nrm_eo_q - al_c;
         al_kb_d = eb - al_c;
-        maxu_clr = 1'b1;
-        cnt_d   = 13'd0;
+        amax_clr = 1'b1;
+        row_d   = rs_c;
         pass_d  = P_OUT2;
         state_d = ST_PASS;
       end
       ST_T3: begin
-        nrm_v_d = $signed(maxu_q);
+        nrm_v_d = $signed(amax_q);
         nrm_e_d = al_t_q;
         ret_d   = ST_T3K;
         state_d = ST_NRM_BL;
@@ -650,7 +771,7 @@ module norm_unit #(
           anynz_d = 1'b1;
           top_d   = (!anynz_q || (top_c > top_q)) ? top_c : top_q;
         end
-        cnt_d   = 13'd0;
+        row_d   = rs_c;
         pass_d  = P_OUT3;
         state_d = ST_PASS;
       end
@@ -663,9 +784,9 @@ module norm_unit #(
           state_d = ST_DONE;
         end else begin
           sq_d    = 5'(sq_c);
-          eq_d    = (mx_q != 32'd0) ? ex + 32'(sq_c) : 32'sd0;
+          eq_d    = (amax_q != 64'd0) ? ex + 32'(sq_c) : 32'sd0;
           ss_clr  = 1'b1;
-          cnt_d   = 13'd0;
+          row_d   = rs_c;
           pass_d  = P_L2SQ;
           state_d = ST_PASS;
         end
@@ -713,7 +834,7 @@ module norm_unit #(
           anynz_d = 1'b1;
           top_d   = (!anynz_q || (top_c > top_q)) ? top_c : top_q;
         end
-        cnt_d   = 13'd0;
+        row_d   = rs_c;
         pass_d  = P_L2OUT;
         state_d = ST_PASS;
       end
@@ -735,11 +856,11 @@ module norm_unit #(
       end
       // next group, or the merge (normalize_each) into DST
       ST_NEXT: begin
-        cnt_d = 13'd0;
         if ({3'd0, grp_q} == groups_q - 16'd1) begin
           ey_d    = anynz_q ? top_q - 32'sd30 : 32'sd0;
           grp_d   = 13'd0;
           base_d  = 13'd0;
+          row_d   = 13'd0;
           pass_d  = P_FINAL;
           state_d = ST_PASS;
         end else begin
@@ -753,163 +874,212 @@ module norm_unit #(
     endcase
   end
 
-  // ------------------------------------------------------------ element pipeline
-  // Issue (cycle 0): source words, buffer word and group exponent are read.
-  // R (cycle 1, r_v_q): the words arrive. Then, for the passes that use them:
-  //   R  : SUM, L2MAX accumulate; L2SQ feeds the quantizer;
-  //        pa = (L2OUT ? x : buf) * r, or FINAL: pa = buf, shift = gexp - ey
-  //   S1 : t1 = shift(pa, k1) -> L2OUT: buffer, FINAL: DST
-  //   S2 : p = t1 * w
-  //   S3 : OUT1: max |p|;  t2 = shift(p, k2)
-  //   S4 : u = CENTER ? shift(x, ka) - mean : shift(t2, ka) + shift(b, kb)
-  //   S5 : OUT2: max |u|;  y = shift(u, k5) -> CENTER (d), OUT3: buffer
-  //   Q1..Q3: q = act_quant(y or x), sum q^2 (CENTER, L2SQ)
+  // ------------------------------------------------------------ row pipeline
+  // Stage cS is S cycles after the issue (c0: the x row, the buffer row and the
+  // group exponent are read); each pass uses the stages it needs:
+  //   SUM     c2: sum, max, min of x, x != 0, x domain; c3: w domain;
+  //           c5: b domain, b != 0
+  //   CENTER  c1: u = shift(x, ka) - mean; c2: d = shift(u, k5); c3: d into the
+  //           buffer, q = act_quant(d); c4: q^2; c5: sum of q^2
+  //   OUT1    c1: pa = d * r; c2: t1 = shift(pa, k1); c3: p = t1 * w; c4: max |p|
+  //   OUT2    as OUT1, then c4: t2 = shift(p, k2); c5: u = shift(t2, ka) +
+  //           shift(b, kb); c6: max |u|
+  //   OUT3    as OUT2, then c6: y = shift(u, k5); c7: y into the buffer
+  //   L2MAX   c2: max |x|, x domain
+  //   L2SQ    c2: q = act_quant(x); c3: q^2; c4: sum of q^2
+  //   L2OUT   c1: pa = x * r; c2: y = shift(pa, k1); c3: y into the buffer
+  //   FINAL   c1: pa = buffer y, k = gexp - ey; c2: shift(pa, k); c3: into DST
+  // w is read at c2 (arriving at c3), b at c4 (arriving at c5), from the rows
+  // the stages carry. Sums and maxima over the lanes of a stage are trees on
+  // that stage's registers, accumulated at the end of the cycle.
 
-  logic                r_v_q;
-  logic [IW-1:0]       r_idx_q;
-  logic                s1_v_q, s1_v_d, s2_v_q, s2_v_d, s3_v_q, s3_v_d;
-  logic                s4_v_q, s4_v_d, s5_v_q, s5_v_d;
-  logic [IW-1:0]       s1_idx_q, s2_idx_q, s3_idx_q, s4_idx_q, s5_idx_q;
-  logic signed [63:0]  s1_pa_q, s1_pa_d;
-  logic signed [31:0]  s1_k_q, s1_k_d;
-  logic signed [31:0]  s1_x_q, s1_w_q, s1_b_q;
-  logic signed [31:0]  s2_t1_q, s2_t1_d, s2_x_q, s2_w_q, s2_b_q;
-  logic signed [63:0]  s3_p_q, s3_p_d;
-  logic signed [31:0]  s3_x_q, s3_b_q;
-  logic signed [31:0]  s4_t2_q, s4_t2_d, s4_x_q, s4_b_q;
-  logic signed [63:0]  s5_u_q, s5_u_d;
-  logic                q1_v_q, q1_v_d, q2_v_q, q2_v_d, q3_v_q, q3_v_d;
-  logic signed [31:0]  q1_val_q, q1_val_d;
-  logic signed [15:0]  q2_q_q, q2_q_d;
-  logic        [31:0]  q3_sq_q, q3_sq_d;
-  logic                bw_v_q, bw_v_d;          // buffer write
-  logic [IW-1:0]       bw_a_q, bw_a_d;
-  logic signed [31:0]  bw_d_q, bw_d_d;
-  logic                xw_v_q, xw_v_d;          // DST write
-  logic [IW-1:0]       xw_a_q, xw_a_d;
-  logic signed [31:0]  xw_d_q, xw_d_d;
+  logic [VL*64-1:0]     pa_q, pa_d, p_q, p_d, u_q, u_d;
+  logic [VL*32-1:0]     t1_q, t1_d, t2_q, t2_d, qv_q, qv_d, qs_q, qs_d;
+  logic [VL*16-1:0]     qq_q, qq_d;
+  logic signed [31:0]   s1_k_q, s1_k_d;  // the shift of c2
+  logic signed [63:0]   nmean;
+  logic                 qv_x;            // qv takes x (else y)
+  logic [VL-1:0]        sum_m, umx_m;    // lanes of the tree stages
+  logic [VL*SW-1:0]     sum_l;
+  logic [VL*64-1:0]     umx_l;
+  logic [VL*32-1:0]     smx_l, smn_l;
+  logic [VL-1:0]        xnz_l, xbad_l, wbad_l, bbad_l, bnz_l;
+  logic signed [SW-1:0] sum_r;
+  logic [63:0]          umx_r;
+  logic signed [31:0]   smx_r, smn_r;
+  logic [PD-1:0]        live;            // the stages the pass uses
 
-  logic signed [31:0]  x_r, w_r, b_r, buf_r, a_r;
-  logic signed [31:0]  t1_s1, y_s5;
-  logic signed [63:0]  q_full;
-  logic        [31:0]  xmag_r;
+  assign nmean  = -mean_q;
+  assign qv_x   = (pass_q == P_SUM) || (pass_q == P_L2MAX) || (pass_q == P_L2SQ);
+  assign s1_k_d = (pass_q == P_FINAL) ? $signed(gx_rdata) - ey_q : k1_q;
+  assign sum_m  = (pass_q == P_SUM) ? m2 : (pass_q == P_L2SQ) ? m4 : m5;
+  assign umx_m  = (pass_q == P_L2MAX) ? m2 : (pass_q == P_OUT1) ? m4 : m6;
 
-  assign x_r   = $signed(rd0_data_i);
-  assign w_r   = $signed(rd1_data_i);
-  assign b_r   = $signed(rd2_data_i);
-  assign buf_r = $signed(buf_rdata);
+  // the lanes
+  always_comb begin : c_lanes
+    logic signed [31:0]   xj, wj, bj, bvj, aj, t1j, t2j, qvj, yj, qf;
+    logic signed [63:0]   paj, pj, uj;
+    logic signed [15:0]   qqj;
+    logic signed [SW-1:0] sl;
+    for (int j = 0; j < VL; j++) begin
+      xj  = $signed(rd0_data_i[32*j +: 32]);
+      wj  = $signed(rd1_data_i[32*j +: 32]);
+      bj  = $signed(rd2_data_i[32*j +: 32]);
+      bvj = $signed(buf_rdata[32*j +: 32]);
+      paj = $signed(pa_q[64*j +: 64]);
+      t1j = $signed(t1_q[32*j +: 32]);
+      pj  = $signed(p_q[64*j +: 64]);
+      t2j = $signed(t2_q[32*j +: 32]);
+      uj  = $signed(u_q[64*j +: 64]);
+      qvj = $signed(qv_q[32*j +: 32]);
+      qqj = $signed(qq_q[16*j +: 16]);
 
+      // c1: pa = (x or d) * r, or the buffer word (FINAL)
+      aj = (pass_q == P_L2OUT) ? xj : bvj;
+      if (pass_q == P_FINAL)
+        pa_d[64*j +: 64] = 64'(bvj);
+      else
+        pa_d[64*j +: 64] = 64'(aj) * 64'(rm_q);
+      // c2: t1 (normalized by its pass: |t1| <= 2^30)
+      t1_d[32*j +: 32] = 32'(sh_f(paj, s1_k_q));
+      // c3: p = t1 * w
+      p_d[64*j +: 64] = 64'(t1j) * 64'(wj);
+      // c4: t2
+      t2_d[32*j +: 32] = 32'(sh_f(pj, k2_q));
+      // c1 (CENTER) or c5: the aligned sum
+      u_d[64*j +: 64] = shw_f((pass_q == P_CENTER) ? xj : t2j, al_ka_q) +
+                        ((pass_q == P_CENTER) ? nmean : shw_f(bj, al_kb_q));
+      // c2 (CENTER) or c6: y = normalize(u); or x (SUM, L2MAX, L2SQ)
+      yj = 32'(sh_f(uj, k5_q));
+      qv_d[32*j +: 32] = qv_x ? xj : yj;
+      // act_quant's rounding, clamped to +-32767, and the square
+      qf = rne32_f(qvj, sq_q);
+      qq_d[16*j +: 16] = (qf > 32'sd32767) ? 16'sd32767 :
+                         (qf < -32'sd32767) ? -16'sd32767 : 16'(qf);
+      qs_d[32*j +: 32] = 32'(32'(qqj) * 32'(qqj));
+
+      // tree leaves: masked lanes give the neutral value
+      if (!sum_m[j])
+        sl = '0;
+      else if (pass_q == P_SUM)
+        sl = SW'(qvj);
+      else
+        sl = SW'(qs_q[32*j +: 32]);
+      sum_l[SW*j +: SW] = sl;
+      if (!umx_m[j])
+        umx_l[64*j +: 64] = 64'd0;
+      else if (pass_q == P_L2MAX)
+        umx_l[64*j +: 64] = rw_num_pkg::mag64(64'(qvj));
+      else
+        umx_l[64*j +: 64] = rw_num_pkg::mag64((pass_q == P_OUT1) ? pj : uj);
+      smx_l[32*j +: 32] = m2[j] ? qvj : 32'sh80000000;
+      smn_l[32*j +: 32] = m2[j] ? qvj : 32'sh7fffffff;
+      xnz_l[j]  = m2[j] && (qvj != 32'sd0);
+      xbad_l[j] = m2[j] && !mdom(qvj);
+      wbad_l[j] = m3[j] && !mdom(wj);
+      bbad_l[j] = m5[j] && !mdom(bj);
+      bnz_l[j]  = m5[j] && (bj != 32'sd0);
+    end
+  end
+
+  // balanced trees over the lanes: exact sum, unsigned max, signed max and min
+  always_comb begin : c_trees
+    logic [VL*SW-1:0] ts;
+    logic [VL*64-1:0] tu;
+    logic [VL*32-1:0] tx, tn;
+    ts = sum_l;
+    tu = umx_l;
+    tx = smx_l;
+    tn = smn_l;
+    for (int l = 0; l < LVS; l++) begin
+      for (int i = 0; i < (VL >> (l + 1)); i++) begin
+        ts[SW*i +: SW] = SW'($signed(ts[SW*2*i +: SW]) + $signed(ts[SW*(2*i+1) +: SW]));
+        tu[64*i +: 64] = (tu[64*2*i +: 64] > tu[64*(2*i+1) +: 64]) ?
+                         tu[64*2*i +: 64] : tu[64*(2*i+1) +: 64];
+        tx[32*i +: 32] = ($signed(tx[32*2*i +: 32]) > $signed(tx[32*(2*i+1) +: 32])) ?
+                         tx[32*2*i +: 32] : tx[32*(2*i+1) +: 32];
+        tn[32*i +: 32] = ($signed(tn[32*2*i +: 32]) < $signed(tn[32*(2*i+1) +: 32])) ?
+                         tn[32*2*i +: 32] : tn[32*(2*i+1) +: 32];
+      end
+    end
+    sum_r = $signed(ts[SW-1:0]);
+    umx_r = tu[63:0];
+    smx_r = $signed(tx[31:0]);
+    smn_r = $signed(tn[31:0]);
+  end
+
+  // accumulators
   always_comb begin
-    // R
-    a_r     = (pass_q == P_L2OUT) ? x_r : buf_r;
-    s1_v_d  = r_v_q && ((pass_q == P_OUT1) || (pass_q == P_OUT2) || (pass_q == P_OUT3) ||
-                        (pass_q == P_CENTER) || (pass_q == P_L2OUT) || (pass_q == P_FINAL));
-    s1_pa_d = (pass_q == P_FINAL) ? 64'(buf_r) : 64'(a_r) * 64'(rm_q);
-    s1_k_d  = (pass_q == P_FINAL) ? $signed(gx_rdata) - ey_q : k1_q;
-    // S1
-    t1_s1   = 32'(sh(s1_pa_q, s1_k_q));  // normalized: |t1| <= 2^30
-    s2_v_d  = s1_v_q && (pass_q != P_L2OUT) && (pass_q != P_FINAL);
-    s2_t1_d = t1_s1;
-    // S2
-    s3_v_d  = s2_v_q;
-    s3_p_d  = 64'(s2_t1_q) * 64'(s2_w_q);
-    // S3
-    s4_v_d  = s3_v_q && (pass_q != P_OUT1);
-    s4_t2_d = 32'(sh(s3_p_q, k2_q));
-    // S4
-    s5_v_d  = s4_v_q;
-    if (pass_q == P_CENTER)
-      s5_u_d = sh(64'(s4_x_q), al_ka_q) - mean_q;
-    else
-      s5_u_d = sh(64'(s4_t2_q), al_ka_q) + sh(64'(s4_b_q), al_kb_q);
-    // S5
-    y_s5    = 32'(sh(s5_u_q, k5_q));
-
-    // quantizer: act_quant's rounding, clamped to +-32767, and the square
-    q1_v_d   = 1'b0;
-    q1_val_d = x_r;
-    if (pass_q == P_L2SQ) begin
-      q1_v_d   = r_v_q;
-      q1_val_d = x_r;
-    end else if (pass_q == P_CENTER) begin
-      q1_v_d   = s5_v_q;
-      q1_val_d = y_s5;
-    end
-    q_full  = rw_num_pkg::shr_rne64(64'(q1_val_q), {3'd0, sq_q});
-    q2_v_d  = q1_v_q;
-    q2_q_d  = (q_full > 64'sd32767) ? 16'sd32767 :
-              (q_full < -64'sd32767) ? -16'sd32767 : 16'(q_full);
-    q3_v_d  = q2_v_q;
-    q3_sq_d = 32'(32'(q2_q_q) * 32'(q2_q_q));
-
-    // writes: the buffer (CENTER d, OUT3 y, L2OUT y) and DST (FINAL)
-    bw_v_d = 1'b0;
-    bw_a_d = s5_idx_q;
-    bw_d_d = y_s5;
-    xw_v_d = 1'b0;
-    xw_a_d = s1_idx_q;
-    xw_d_d = t1_s1;
-    if (pass_q == P_L2OUT) begin
-      bw_v_d = s1_v_q;
-      bw_a_d = s1_idx_q;
-      bw_d_d = t1_s1;
-    end else if ((pass_q == P_CENTER) || (pass_q == P_OUT3)) begin
-      bw_v_d = s5_v_q;
-    end else if (pass_q == P_FINAL) begin
-      xw_v_d = s1_v_q;
-    end
-
-    // accumulators
-    xmag_r   = x_r[31] ? 32'(-x_r) : 32'(x_r);  // 2^31 for the most negative
     sum_d    = sum_q;
     xmax_d   = xmax_q;
     xmin_d   = xmin_q;
     xnz_d    = xnz_q;
     bnz_d    = bnz_q;
     domerr_d = domerr_q;
-    mx_d     = mx_q;
+    amax_d   = amax_q;
     ss_d     = ss_q;
-    maxp_d   = maxp_q;
-    maxu_d   = maxu_q;
     if (grp_clr) begin
       sum_d  = 64'sd0;
       xmax_d = 32'sh80000000;
       xmin_d = 32'sh7fffffff;
       xnz_d  = 1'b0;
       bnz_d  = 1'b0;
-      mx_d   = 32'd0;
+      amax_d = 64'd0;
     end
     if (start_clr) domerr_d = 1'b0;
     if (ss_clr) ss_d = 64'sd0;
-    if (maxp_clr) maxp_d = 64'd0;
-    if (maxu_clr) maxu_d = 64'd0;
-    if (r_v_q && (pass_q == P_SUM)) begin
-      sum_d  = sum_q + 64'(x_r);
-      xmax_d = (x_r > xmax_q) ? x_r : xmax_q;
-      xmin_d = (x_r < xmin_q) ? x_r : xmin_q;
-      xnz_d  = xnz_q || (x_r != 32'sd0);
-      bnz_d  = bnz_q || (b_r != 32'sd0);
-      if (!mdom(x_r) || !mdom(w_r) || !mdom(b_r)) domerr_d = 1'b1;
+    if (amax_clr) amax_d = 64'd0;
+    if (v_s[2] && (pass_q == P_SUM)) begin
+      sum_d  = sum_q + 64'(sum_r);
+      xmax_d = (smx_r > xmax_q) ? smx_r : xmax_q;
+      xmin_d = (smn_r < xmin_q) ? smn_r : xmin_q;
+      xnz_d  = xnz_q || (|xnz_l);
+      if (|xbad_l) domerr_d = 1'b1;
     end
-    if (r_v_q && (pass_q == P_L2MAX)) begin
-      mx_d = (xmag_r > mx_q) ? xmag_r : mx_q;
-      if (!mdom(x_r)) domerr_d = 1'b1;
+    if (v_s[3] && (pass_q == P_SUM) && (|wbad_l)) domerr_d = 1'b1;
+    if (v_s[5] && (pass_q == P_SUM)) begin
+      bnz_d = bnz_q || (|bnz_l);
+      if (|bbad_l) domerr_d = 1'b1;
     end
-    if (q3_v_q) ss_d = ss_q + 64'(q3_sq_q);
-    if (s3_v_q && (pass_q == P_OUT1)) begin
-      if (rw_num_pkg::mag64(s3_p_q) > maxp_q) maxp_d = rw_num_pkg::mag64(s3_p_q);
+    if (v_s[2] && (pass_q == P_L2MAX)) begin
+      if (umx_r > amax_q) amax_d = umx_r;
+      if (|xbad_l) domerr_d = 1'b1;
     end
-    if (s5_v_q && (pass_q == P_OUT2)) begin
-      if (rw_num_pkg::mag64(s5_u_q) > maxu_q) maxu_d = rw_num_pkg::mag64(s5_u_q);
+    if ((v_s[4] && (pass_q == P_L2SQ)) || (v_s[5] && (pass_q == P_CENTER)))
+      ss_d = ss_q + 64'(sum_r);
+    if ((v_s[4] && (pass_q == P_OUT1)) || (v_s[6] && (pass_q == P_OUT2))) begin
+      if (umx_r > amax_q) amax_d = umx_r;
     end
   end
 
-  assign pipe_busy = r_v_q | s1_v_q | s2_v_q | s3_v_q | s4_v_q | s5_v_q |
-                     q1_v_q | q2_v_q | q3_v_q | bw_v_q | xw_v_q;
+  // the row pipeline's control: valid bits, lane masks, rows
+  always_comb begin
+    pv_d = {pv_q[PD-2:0], iss};
+    pm_d = {pm_q[VL*(PD-1)-1:0], iss_mask};
+    pr_d = {pr_q[RB*(PD-1)-1:0], RB'(row_q)};
+    if (pv_clr) pv_d = '0;
+    unique case (pass_q)
+      P_SUM, P_CENTER: live = 7'b0011111;
+      P_OUT1, P_L2SQ:  live = 7'b0001111;
+      P_OUT2:          live = 7'b0111111;
+      P_OUT3:          live = 7'b1111111;
+      P_L2MAX:         live = 7'b0000011;
+      default:         live = 7'b0000111;  // L2OUT, FINAL
+    endcase
+    pipe_busy = |(pv_q & live);
+  end
 
-  assign buf_we    = bw_v_q;
-  assign buf_waddr = bw_a_q;
-  assign buf_wdata = bw_d_q;
+  // buffer writes: d (CENTER, c3), y (L2OUT, c3; OUT3, c7)
+  always_comb begin
+    buf_we    = '0;
+    buf_waddr = r3;
+    buf_wdata = (pass_q == P_L2OUT) ? t1_q : qv_q;
+    if (((pass_q == P_CENTER) || (pass_q == P_L2OUT)) && v_s[3]) buf_we = m3;
+    if ((pass_q == P_OUT3) && v_s[7]) begin
+      buf_we    = m7;
+      buf_waddr = r7;
+    end
+  end
 
   // ------------------------------------------------------------ outputs
 
@@ -918,9 +1088,10 @@ module norm_unit #(
   assign err_o      = (state_q == ST_DONE) && err_q;
   assign dst_e_o    = err_q ? 32'd0 : ey_q;
   assign dst_n_o    = err_q ? 13'd0 : n_q;
-  assign wr_en_o    = xw_v_q;
-  assign wr_addr_o  = {dst_i, 12'(xw_a_q)};
-  assign wr_data_o  = xw_d_q;
+  assign wr_en_o    = v_s[3] && (pass_q == P_FINAL);
+  assign wr_addr_o  = {dst_i, r3};
+  assign wr_data_o  = t1_q;
+  assign wr_mask_o  = wr_en_o ? m3 : '0;
 
   // ------------------------------------------------------------ flops
 
@@ -931,34 +1102,14 @@ module norm_unit #(
       pass_q   <= P_SUM;
       l2_q     <= 1'b0;
       err_q    <= 1'b0;
-      r_v_q    <= 1'b0;
-      s1_v_q   <= 1'b0;
-      s2_v_q   <= 1'b0;
-      s3_v_q   <= 1'b0;
-      s4_v_q   <= 1'b0;
-      s5_v_q   <= 1'b0;
-      q1_v_q   <= 1'b0;
-      q2_v_q   <= 1'b0;
-      q3_v_q   <= 1'b0;
-      bw_v_q   <= 1'b0;
-      xw_v_q   <= 1'b0;
+      pv_q     <= '0;
     end else begin
       state_q  <= state_d;
       ret_q    <= ret_d;
       pass_q   <= pass_d;
       l2_q     <= l2_d;
       err_q    <= err_d;
-      r_v_q    <= iss;
-      s1_v_q   <= s1_v_d;
-      s2_v_q   <= s2_v_d;
-      s3_v_q   <= s3_v_d;
-      s4_v_q   <= s4_v_d;
-      s5_v_q   <= s5_v_d;
-      q1_v_q   <= q1_v_d;
-      q2_v_q   <= q2_v_d;
-      q3_v_q   <= q3_v_d;
-      bw_v_q   <= bw_v_d;
-      xw_v_q   <= xw_v_d;
+      pv_q     <= pv_d;
     end
   end
 
@@ -970,7 +1121,7 @@ module norm_unit #(
     gs_q     <= gs_d;
     grp_q    <= grp_d;
     base_q   <= base_d;
-    cnt_q    <= cnt_d;
+    row_q    <= row_d;
     dcnt_q   <= dcnt_d;
     rem_q    <= rem_d;
     quo_q    <= quo_d;
@@ -982,7 +1133,7 @@ module norm_unit #(
     xnz_q    <= xnz_d;
     bnz_q    <= bnz_d;
     domerr_q <= domerr_d;
-    mx_q     <= mx_d;
+    amax_q   <= amax_d;
     nrm_v_q  <= nrm_v_d;
     nrm_e_q  <= nrm_e_d;
     nb_q     <= nb_d;
@@ -1004,40 +1155,20 @@ module norm_unit #(
     k2_q     <= k2_d;
     k5_q     <= k5_d;
     e1_q     <= e1_d;
-    maxp_q   <= maxp_d;
-    maxu_q   <= maxu_d;
     top_q    <= top_d;
     anynz_q  <= anynz_d;
     ey_q     <= ey_d;
 
-    r_idx_q  <= iss_idx;
-    s1_idx_q <= r_idx_q;
-    s1_pa_q  <= s1_pa_d;
+    pm_q     <= pm_d;
+    pr_q     <= pr_d;
     s1_k_q   <= s1_k_d;
-    s1_x_q   <= x_r;
-    s1_w_q   <= w_r;
-    s1_b_q   <= b_r;
-    s2_idx_q <= s1_idx_q;
-    s2_t1_q  <= s2_t1_d;
-    s2_x_q   <= s1_x_q;
-    s2_w_q   <= s1_w_q;
-    s2_b_q   <= s1_b_q;
-    s3_idx_q <= s2_idx_q;
-    s3_p_q   <= s3_p_d;
-    s3_x_q   <= s2_x_q;
-    s3_b_q   <= s2_b_q;
-    s4_idx_q <= s3_idx_q;
-    s4_t2_q  <= s4_t2_d;
-    s4_x_q   <= s3_x_q;
-    s4_b_q   <= s3_b_q;
-    s5_idx_q <= s4_idx_q;
-    s5_u_q   <= s5_u_d;
-    q1_val_q <= q1_val_d;
-    q2_q_q   <= q2_q_d;
-    q3_sq_q  <= q3_sq_d;
-    bw_a_q   <= bw_a_d;
-    bw_d_q   <= bw_d_d;
-    xw_a_q   <= xw_a_d;
-    xw_d_q   <= xw_d_d;
+    pa_q     <= pa_d;
+    t1_q     <= t1_d;
+    p_q      <= p_d;
+    t2_q     <= t2_d;
+    u_q      <= u_d;
+    qv_q     <= qv_d;
+    qq_q     <= qq_d;
+    qs_q     <= qs_d;
   end
 endmodule

@@ -197,7 +197,7 @@ module rwkvacc_top #(
   // ---------------------------------------------------------------- register file
   // Row-wide units (WIDE) drive w_* themselves, VL words per access; the others
   // move one word per access on u_* and reach the rows through vrf_narrow.
-  localparam logic [NU-1:0] WIDE = NU'(1) << U_LDST | (NU'(1) << U_VEC) | (NU'(1) << U_MATVEC);
+  localparam logic [NU-1:0] WIDE = NU'(1) << U_LDST | (NU'(1) << U_VEC) | (NU'(1) << U_MATVEC) | (NU'(1) << U_NORM);
   logic [NU*NRD-1:0] u_rd_en;       // narrow ports
   logic [NU*NRD*AW-1:0] u_rd_addr;
   logic [NU*NRD*32-1:0] u_rd_data;
@@ -306,8 +306,8 @@ module rwkvacc_top #(
   assign u_rd_addr[NRD*AW*U_SFU + AW +: 5*AW] = '0;
   assign w_rd_en[NRD*U_MATVEC + 1 +: 5] = '0;
   assign w_rd_addr[NRD*RAW*U_MATVEC + RAW +: 5*RAW] = '0;
-  assign u_rd_en[NRD*U_NORM + 3 +: 3] = '0;
-  assign u_rd_addr[NRD*AW*U_NORM + 3*AW +: 3*AW] = '0;
+  assign w_rd_en[NRD*U_NORM + 3 +: 3] = '0;
+  assign w_rd_addr[NRD*RAW*U_NORM + 3*RAW +: 3*RAW] = '0;
   assign u_rd_en[NRD*U_WKV4 + 4 +: 2] = '0;
   assign u_rd_addr[NRD*AW*U_WKV4 + 4*AW +: 2*AW] = '0;
   assign u_rd_en[NRD*U_BONUS7 + 4 +: 2] = '0;
@@ -404,21 +404,21 @@ module rwkvacc_top #(
     assign mvw_done = g_wdone[U_MATVEC];
   end
 
-  norm_unit #(.VREG_WORDS(VREG_WORDS)) u_norm (
+  norm_unit #(.VREG_WORDS(VREG_WORDS), .VL(VL)) u_norm (
     .clk_i, .rst_ni, .start_i(u_start[U_NORM]), .busy_o(u_busy[U_NORM]),
     .done_o(u_done[U_NORM]), .err_o(u_err[U_NORM]), .op_i(op), .n_i(n), .imm_i(imm),
     .src0_i(src[0 +: 5]), .src1_i(src[5 +: 5]), .src2_i(src[10 +: 5]), .src3_i(src[15 +: 5]), .src4_i(src[20 +: 5]),
     .src0_e_i(src_e[0 +: 32]), .src1_e_i(src_e[32 +: 32]), .src2_e_i(src_e[64 +: 32]), .src3_e_i(src_e[96 +: 32]), .src4_e_i(src_e[128 +: 32]),
     .src0_n_i(src_n[0 +: 13]), .src1_n_i(src_n[13 +: 13]), .src2_n_i(src_n[26 +: 13]), .src3_n_i(src_n[39 +: 13]), .src4_n_i(src_n[52 +: 13]),
     .dst_i(dst), .dst_e_o(u_dst_e[32*U_NORM +: 32]), .dst_n_o(u_dst_n[13*U_NORM +: 13]),
-    .rd0_en_o(u_rd_en[NRD*U_NORM + 0]), .rd0_addr_o(u_rd_addr[NRD*AW*U_NORM + 0*AW +: AW]),
-    .rd0_data_i(u_rd_data[NRD*32*U_NORM + 0 +: 32]),
-    .rd1_en_o(u_rd_en[NRD*U_NORM + 1]), .rd1_addr_o(u_rd_addr[NRD*AW*U_NORM + 1*AW +: AW]),
-    .rd1_data_i(u_rd_data[NRD*32*U_NORM + 32 +: 32]),
-    .rd2_en_o(u_rd_en[NRD*U_NORM + 2]), .rd2_addr_o(u_rd_addr[NRD*AW*U_NORM + 2*AW +: AW]),
-    .rd2_data_i(u_rd_data[NRD*32*U_NORM + 64 +: 32]),
-    .wr_en_o(u_wr_en[U_NORM]), .wr_addr_o(u_wr_addr[AW*U_NORM +: AW]),
-    .wr_data_o(u_wr_data[32*U_NORM +: 32])
+    .rd0_en_o(w_rd_en[NRD*U_NORM + 0]), .rd0_addr_o(w_rd_addr[NRD*RAW*U_NORM + 0*RAW +: RAW]),
+    .rd0_data_i(vrf_rd_data[VL*32*0 +: VL*32]),
+    .rd1_en_o(w_rd_en[NRD*U_NORM + 1]), .rd1_addr_o(w_rd_addr[NRD*RAW*U_NORM + 1*RAW +: RAW]),
+    .rd1_data_i(vrf_rd_data[VL*32*1 +: VL*32]),
+    .rd2_en_o(w_rd_en[NRD*U_NORM + 2]), .rd2_addr_o(w_rd_addr[NRD*RAW*U_NORM + 2*RAW +: RAW]),
+    .rd2_data_i(vrf_rd_data[VL*32*2 +: VL*32]),
+    .wr_en_o(w_wr_en[U_NORM]), .wr_addr_o(w_wr_addr[RAW*U_NORM +: RAW]),
+    .wr_data_o(w_wr_data[VL*32*U_NORM +: VL*32]), .wr_mask_o(w_wr_mask[VL*U_NORM +: VL])
   );
 
   wkv4 #(.BUS_BYTES(BUS_BYTES), .VREG_WORDS(VREG_WORDS)) u_wkv4 (

@@ -1,14 +1,19 @@
 // tb_norm_unit.cpp - Verilator testbench of rtl/norm_unit.sv (NORM and L2NORM)
 // against the golden rw_groupnorm / rw_l2norm (cmodel/golden/norm.c). The harness
-// models the vector register file (read ports answer one cycle after the enable,
-// one write port), starts the unit with random operands at random times, and
-// compares every written word, the result exponent and length with the golden
-// function on the same inputs. It also checks the unit's protocol (busy_o from
-// the cycle after start_i through done_o, done_o one cycle, err_o only with
-// done_o), that it reads only its source registers (vectors below n, scalars at
-// word 0), writes only DST words below n, each once, and nothing on err_o. The
-// expected errors are the data checks of cmodel/golden/card.c op_norm (vdom,
-// pos_scalar, lengths, groups), restated in expect_err() below.
+// models the wide vector register file (rows of VL words: row address
+// {reg, i / VL}, lane i % VL; three read ports answering one cycle after the
+// enable, one write port with a lane mask; VL is the width of the unit's data
+// ports, so a build with -GVL=4 tests 4 lanes), starts the unit with random
+// operands at random times, and compares every written word, the result
+// exponent and length with the golden function on the same inputs. Lanes of a
+// read row at or beyond n hold random words. It also checks the unit's protocol
+// (busy_o from the cycle after start_i through done_o, done_o one cycle, err_o
+// only with done_o), that it reads only its source registers (rows holding
+// vector words below n, scalars in row 0), writes only DST words below n, each
+// once, and nothing on err_o. The expected errors are the data checks of
+// cmodel/golden/card.c op_norm (vdom, pos_scalar, lengths, groups), restated in
+// expect_err() below. Group sizes below VL and not multiples of VL (rows that
+// two or more groups share) have a test of their own (norm_geometry).
 // Last, norm_conform replays every norm and l2norm record of one conformance set
 // (sim/tb/tb_conform.h, docs/conformance.md) through the unit with the same
 // harness and compares the written words, exponent and length exactly with the
@@ -20,6 +25,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "Vnorm_unit.h"
@@ -38,6 +45,30 @@ const uint64_t SEED = 0x4e4f524d31ULL;  // "NORM1"
 const int NV = 32, VW = 4096;
 const int OP_NORM = 33, OP_L2NORM = 34, OP_ADD = 16;
 const int32_t MANT_MAX = 1 << 30, EXP_MAX = 1 << 24;
+
+// The unit's row: VL words, VL from the width of its read data port (IData,
+// QData or VlWide<VL>), so the harness follows a -GVL= override.
+using RowT = std::remove_reference_t<decltype(std::declval<Vnorm_unit &>().rd0_data_i)>;
+constexpr uint32_t VL = sizeof(RowT) / 4;
+constexpr uint32_t NROWS = VW / VL;  // rows per register
+constexpr int ilog2(uint32_t v) { return v <= 1 ? 0 : 1 + ilog2(v / 2); }
+constexpr int RB = ilog2(NROWS);  // row index bits of a row address
+static_assert(VL >= 1 && VL <= 64 && (VL & (VL - 1)) == 0 && NROWS * VL == (uint32_t)VW,
+              "VL must be a power of two dividing 4096");
+static_assert(sizeof(std::remove_reference_t<decltype(std::declval<Vnorm_unit &>().wr_data_o)>) ==
+                  sizeof(RowT),
+              "read and write rows differ");
+
+// word j of a row port
+uint32_t row_get(const IData &p, uint32_t) { return p; }
+uint32_t row_get(const QData &p, uint32_t j) { return (uint32_t)(p >> (32 * j)); }
+template <std::size_t N> uint32_t row_get(const VlWide<N> &p, uint32_t j) { return p.at(j); }
+void row_set(IData &p, uint32_t, uint32_t v) { p = v; }
+void row_set(QData &p, uint32_t j, uint32_t v)
+{
+    p = (p & ~(UINT64_C(0xffffffff) << (32 * j))) | ((uint64_t)v << (32 * j));
+}
+template <std::size_t N> void row_set(VlWide<N> &p, uint32_t j, uint32_t v) { p.at(j) = v; }
 
 // ------------------------------------------------------------ random numbers
 
@@ -220,17 +251,17 @@ struct Sim {
 
 bool allowed_read(const Case &c, uint32_t addr, std::string &why)
 {
-    int r = (int)(addr >> 12);
-    uint32_t i = addr & 4095u;
+    int r = (int)(addr >> RB);
+    uint32_t row = addr & (NROWS - 1);
     bool vec = r == c.src[0] || (c.op == OP_NORM && (r == c.src[1] || r == c.src[2]));
     bool sca = (c.op == OP_NORM && (r == c.src[3] || r == c.src[4])) ||
                (c.op == OP_L2NORM && r == c.src[1]);
     if (c.op != OP_NORM && c.op != OP_L2NORM)  // not its opcode: the scalar fetch only
         sca = r == c.src[1] || r == c.src[3] || r == c.src[4];
-    if ((vec && i < c.n) || (sca && i == 0))
+    if ((vec && row * VL < c.n) || (sca && row == 0))
         return true;
     char buf[96];
-    snprintf(buf, sizeof buf, "read of register %d word %u", r, i);
+    snprintf(buf, sizeof buf, "read of register %d row %u", r, row);
     why = buf;
     return false;
 }
@@ -283,7 +314,13 @@ Result run(Sim &s, const Case &c, std::vector<int> &writes)
         bool en[3] = {t->rd0_en_o != 0, t->rd1_en_o != 0, t->rd2_en_o != 0};
         uint32_t ad[3] = {t->rd0_addr_o, t->rd1_addr_o, t->rd2_addr_o};
         bool wen = t->wr_en_o;
-        uint32_t wad = t->wr_addr_o, wda = t->wr_data_o;
+        uint32_t wad = t->wr_addr_o;
+        uint64_t wmask = (uint64_t)t->wr_mask_o;
+        uint32_t wda[VL];
+        for (uint32_t j = 0; j < VL; j++)
+            wda[j] = row_get(t->wr_data_o, j);
+        int wreg = (int)(wad >> RB);
+        uint32_t wrow = wad & (NROWS - 1);
         bool done = t->done_o, err = t->err_o, busy = t->busy_o;
         if (started && !busy)
             viol("busy_o low before done_o");
@@ -294,12 +331,17 @@ Result run(Sim &s, const Case &c, std::vector<int> &writes)
             if (en[k] && !allowed_read(c, ad[k], why))
                 viol(why + " on rd" + std::to_string(k));
         if (wen) {
-            int r = (int)(wad >> 12);
-            uint32_t i = wad & 4095u;
-            if (r != c.dst || i >= c.n)
-                viol("write of register " + std::to_string(r) + " word " + std::to_string(i));
-            else {
-                writes[i]++;
+            if (wmask == 0)
+                viol("a write with no lane enabled");
+            for (uint32_t j = 0; j < VL; j++) {
+                if (!((wmask >> j) & 1))
+                    continue;
+                uint32_t i = wrow * VL + j;
+                if (wreg != c.dst || i >= c.n)
+                    viol("write of register " + std::to_string(wreg) + " word " +
+                         std::to_string(i));
+                else
+                    writes[i]++;
             }
         }
         if (done) {
@@ -311,17 +353,27 @@ Result run(Sim &s, const Case &c, std::vector<int> &writes)
         // the clock edge
         t->clk_i = 1;
         t->eval();
-        if (wen && (int)(wad >> 12) == c.dst && (wad & 4095u) < (uint32_t)VW)
-            vrf[wad >> 12].m[wad & 4095u] = (int32_t)wda;
+        if (wen && wreg == c.dst)
+            for (uint32_t j = 0; j < VL; j++)
+                if ((wmask >> j) & 1)
+                    vrf[wreg].m[wrow * VL + j] = (int32_t)wda[j];
         if (!started) {
             t->start_i = 0;
             started = true;
             if (!t->busy_o)
                 viol("busy_o low after start");
         }
-        t->rd0_data_i = en[0] ? (uint32_t)vrf[ad[0] >> 12].m[ad[0] & 4095u] : (uint32_t)rnd();
-        t->rd1_data_i = en[1] ? (uint32_t)vrf[ad[1] >> 12].m[ad[1] & 4095u] : (uint32_t)rnd();
-        t->rd2_data_i = en[2] ? (uint32_t)vrf[ad[2] >> 12].m[ad[2] & 4095u] : (uint32_t)rnd();
+        // a row: every lane of the register's row (lanes at or beyond n hold
+        // whatever the model holds there: random words), or noise
+        for (uint32_t j = 0; j < VL; j++) {
+            uint32_t w[3];
+            for (int k = 0; k < 3; k++)
+                w[k] = en[k] ? (uint32_t)vrf[ad[k] >> RB].m[(ad[k] & (NROWS - 1)) * VL + j]
+                             : (uint32_t)rnd();
+            row_set(t->rd0_data_i, j, w[0]);
+            row_set(t->rd1_data_i, j, w[1]);
+            row_set(t->rd2_data_i, j, w[2]);
+        }
         // random changes of the operand fields other than the held ones would
         // break the interface contract, so only the data lines carry noise
         t->clk_i = 0;
@@ -399,7 +451,8 @@ void load(const Case &c)
     // garbage just beyond the operands (reads beyond n are caught anyway)
     auto put = [&](int r, const Bfv &v, uint32_t n) {
         Vreg &R = vrf[r];
-        int end = (int)v.m.size() + 16 < VW ? (int)v.m.size() + 16 : VW;
+        int end = (int)((v.m.size() + VL - 1) / VL * VL + VL + 16);  // past the last row
+        end = end < VW ? end : VW;
         for (int i = 0; i < end; i++)
             R.m[i] = i < (int)v.m.size() ? v.m[i] : (int32_t)rnd();
         R.e = v.e;
@@ -412,7 +465,7 @@ void load(const Case &c)
         put(r, s, 1);
     };
     // the destination starts as garbage unless it aliases a source
-    for (uint32_t i = 0; i < c.n + 16 && i < (uint32_t)VW; i++)
+    for (uint32_t i = 0; i < c.n + VL + 16 && i < (uint32_t)VW; i++)
         vrf[c.dst].m[i] = (int32_t)rnd();
     vrf[c.dst].n = rndn(VW);
     vrf[c.dst].e = (int32_t)rnd();
@@ -737,6 +790,26 @@ Case real_l2()
     return c;
 }
 
+// A case with groups of gs elements: n = gs * groups, random operands of every
+// shape (groups of gs < VL or gs not a multiple of VL share rows).
+Case geom_case(int op, uint32_t gs, uint32_t groups)
+{
+    Case c = op == OP_NORM ? rand_norm() : rand_l2();
+    c.n = gs * groups;
+    c.groups = groups;
+    c.x = rand_bfv(c.n, gs);
+    if (op == OP_NORM) {
+        c.w = rand_bfv(c.n, gs);
+        c.b = rand_bfv(c.n, gs);
+        if (rndn(2))
+            quant_scalar(1.0 / gs, c.inv_m, c.inv_e);
+    } else if (rndn(2)) {
+        quant_scalar(1e-24, c.eps_m, c.eps_e);
+    }
+    c.what = "group geometry";
+    return c;
+}
+
 // An operand outside the unit's definition (or a malformed instruction).
 Case err_case(int op)
 {
@@ -993,7 +1066,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, nullptr, _IOLBF, 0);
     Vnorm_unit *top = new Vnorm_unit;
     Sim s(top);
-    printf("# tb_norm_unit seed 0x%" PRIx64 "\n", SEED);
+    printf("# tb_norm_unit seed 0x%" PRIx64 ", VL %u\n", SEED, VL);
     top->clk_i = 0;
     top->rst_ni = 0;
     top->start_i = 0;
@@ -1094,6 +1167,30 @@ int main(int argc, char **argv)
                 break;
             }
             check(s, c, st, name);
+        }
+        report(name, st);
+        bad += st.bad;
+    }
+
+    // group sizes around the row width: every gs in 1 .. 3 VL + 3 and a few
+    // larger ones not a multiple of VL, with 1, 2, 3 and many groups (groups
+    // that share rows, groups within one row, groups spanning rows)
+    for (int op : {OP_NORM, OP_L2NORM}) {
+        Stats st;
+        const char *name = op == OP_NORM ? "norm_geometry" : "l2norm_geometry";
+        std::vector<uint32_t> sizes;
+        for (uint32_t gs = 1; gs <= 3 * VL + 3; gs++)
+            sizes.push_back(gs);
+        for (uint32_t gs : {5u * VL - 1, 5u * VL + 1, 7u * VL + VL / 2 + 1, 24u, 40u, 72u, 100u,
+                            127u, 200u, 333u, 770u})
+            sizes.push_back(gs);
+        for (uint32_t gs : sizes) {
+            uint32_t gmax = (uint32_t)VW / gs;
+            uint32_t opts[] = {1, 2, 3, 1 + rndn(gmax < 40 ? gmax : 40),
+                               1 + rndn(gmax < 300 ? gmax : 300)};
+            for (uint32_t g : opts)
+                if (g <= gmax)
+                    check(s, geom_case(op, gs, g), st, name);
         }
         report(name, st);
         bad += st.bad;

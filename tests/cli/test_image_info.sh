@@ -31,7 +31,7 @@ want=$(awk -v C="$C" -v L="$L" -v V="$V" -v F="$F" -v dw="$DW" -v da="$DA" \
     # INT8: q bytes, plus 4 bytes (sm, se) per row of every matrix
     lay = 4*C*C + 2*C*F + 2*C*(dw + da + dg) + 4*(8*C + F + dw + da + dg)
     v   = 2*C*dv + 4*(C + dv)               # the v low-rank pair, not in layer 0
-    printf "%d %d %d\n", L*lay + (L - 1)*v + V*C + 4*V, 83*L + 7, 14*L - 1 }')
+    printf "%d %d %d\n", L*lay + (L - 1)*v + V*C + 4*V, 97*L + 6, 14*L - 1 }')
 set -- $want
 check() {
     got=$(get "$2")
