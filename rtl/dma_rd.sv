@@ -318,7 +318,7 @@ module dma_rd #(
   logic                 emit;
   logic [N_RD-1:0]      ob_push;
 
-  dma_ram #(
+  sdp_ram #(
     .WIDTH(DW),
     .DEPTH(N_RD * RING_BEATS)
   ) u_ram (

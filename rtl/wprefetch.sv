@@ -23,7 +23,7 @@
 // - Hint queue: NQ entries in order. Each is issued to the DMA (mrd) as one
 //   request of its whole size as soon as possible, in order (the DMA throttles
 //   by rdy). Beats arriving go into the data FIFO (a dual-port RAM,
-//   wprefetch_ram, of DEPTH / CR words of CR beats) while it has room (mrd_rdy_o
+//   sdp_ram, of DEPTH / CR words of CR beats) while it has room (mrd_rdy_o
 //   low when full). CR > 1: the beats are packed CR at a time into a word (the
 //   first CR - 1 in a packing register, the word written with the CR-th); the
 //   packing restarts at each request's first beat, and the request's last beat
@@ -362,7 +362,7 @@ module wprefetch #(
 `endif
   end
 
-  wprefetch_ram #(
+  sdp_ram #(
     .WIDTH(CB),
     .DEPTH(WD)
   ) u_ram (

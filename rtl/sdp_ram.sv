@@ -1,9 +1,10 @@
-// dma_ram.sv - simple dual-port RAM of the DMA's read buffer: one write port, one
-// read port with a registered output (rdata_o is mem[raddr_i] of the cycle re_i
-// was high, held otherwise). Written in the form FPGA tools map to block RAM.
-// No reset, no byte enables, no read-during-write forwarding: the read engine
-// never reads a word in the cycle it is written.
-module dma_ram #(
+// sdp_ram.sv - simple dual-port RAM: one write port, one read port with a
+// registered output (rdata_o is mem[raddr_i] of the last cycle re_i was high,
+// held otherwise: the DMA's read buffer and the weight prefetcher's FIFO drive
+// their data straight from it). Written in the form FPGA tools map to block RAM
+// (or UltraRAM). No reset, no byte enables, no read-during-write forwarding: its
+// users never read a word in the cycle it is written.
+module sdp_ram #(
   parameter int unsigned WIDTH = 512,
   parameter int unsigned DEPTH = 512,
   parameter int unsigned AW    = $clog2(DEPTH) // address width: do not override
