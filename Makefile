@@ -174,11 +174,11 @@ synth: deps
 	@scripts/synth.sh
 
 # The README's main job: the tiny RWKV-7 model generating text on the virtual card
-# (the RTL, simulated: about 1.5 s per token; the model is barely trained and
+# (the RTL, simulated: about 1.3 s per token; the model is barely trained and
 # writes byte noise). demo-ref: the better-trained 5.2 model on the float reference.
 demo: deps build/rwkvacc $(SIM_LIB)
 	build/rwkvacc generate --model $(SHARED)/models/tiny-rwkv-7v0-834K-FP32.bin \
-	    --backend sim --weights int8 --prompt "In a shocking finding, scientists" -n 16 \
+	    --backend sim --weights int8 --prompt "The" -n 24 \
 	    --temperature 0.6 --seed 1
 	@echo
 
