@@ -640,10 +640,13 @@ static void add_prefetch_hints(builder *B)
     B->cap_prog = n + n_mv;
     for (size_t j = 0; j < PREFETCH_AHEAD && j < n_mv; j++)
         emit_prefetch(B, mv[j]);
-    for (size_t i = 0, j = 0; i < n; i++) {
-        if (rwkvacc_hw_insn_get_opcode(&old[i]) == RWKVACC_HW_OP_MATVEC &&
-            j++ + PREFETCH_AHEAD < n_mv)
-            emit_prefetch(B, mv[j - 1 + PREFETCH_AHEAD]);
+    k = 0; /* the matrix of the next MATVEC */
+    for (size_t i = 0; i < n; i++) {
+        if (rwkvacc_hw_insn_get_opcode(&old[i]) == RWKVACC_HW_OP_MATVEC) {
+            if (k + PREFETCH_AHEAD < n_mv)
+                emit_prefetch(B, mv[k + PREFETCH_AHEAD]);
+            k++;
+        }
         B->prog[B->n_prog++] = old[i];
     }
     free(old);
